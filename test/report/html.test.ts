@@ -38,7 +38,7 @@ describe('report.html in real headless Chromium', function () {
     expect(await page.locator('#matrix button.v-MISSED').count()).to.equal(2);
     expect(await page.locator('#residue-alert').isVisible()).to.equal(true);
     // Coloured by verdict: a MISSED cell is red, a DETECTED cell green.
-    const bg = (sel: string) => page.locator(sel).first().evaluate((e) => getComputedStyle(e).backgroundColor);
+    const bg = (sel: string) => page.locator(sel).first().evaluate((e) => (globalThis as unknown as { getComputedStyle(x: unknown): { backgroundColor: string } }).getComputedStyle(e).backgroundColor);
     expect(await bg('#matrix button.v-MISSED')).to.equal('rgb(215, 48, 39)');
     expect(await bg('#matrix button.v-DETECTED')).to.equal('rgb(26, 152, 80)');
     expect(requests, 'the page must not fetch anything').to.deep.equal([]);
@@ -67,7 +67,7 @@ describe('report.html in real headless Chromium', function () {
     await page.locator('#matrix button.cell[data-guid="11111111-1111-4111-8111-111111111111"]').click();
     const text = await page.locator('#detail').innerText();
     expect(text).to.contain('window.__pwned=1');
-    expect(await page.evaluate(() => (window as unknown as { __pwned?: number }).__pwned)).to.equal(undefined);
+    expect(await page.evaluate(() => (globalThis as unknown as { __pwned?: number }).__pwned)).to.equal(undefined);
     await page.close();
   });
 });
