@@ -1,0 +1,84 @@
+// The lab's audit rules: execve (64 and 32 bit) and writes under /tmp, tagged with the lab's key so
+// `down` deletes exactly these (`auditctl -D -k KEY`). Starts auditd when it is not running.
+// Note: the kernel stops at the first matching exit rule, so when an earlier rule (another lab, the
+// system's own) also matches execve, records carry THAT rule's key: find lab events by marker and
+// uid, never by this key alone.
+import { existsSync } from 'node:fs';
+import { run, tryRun } from './run.js';
+import { HarnessError } from '../errors.js';
+
+// The auditctl argument lists the lab adds.
+export function labAuditRules(key: string): string[][] {
+  return [
+    ['-a', 'always,exit', '-F', 'arch=b64', '-S', 'execve', '-k', key],
+    ['-a', 'always,exit', '-F', 'arch=b32', '-S', 'execve', '-k', key],
+    ['-w', '/tmp', '-p', 'wa', '-k', key],
+  ];
+}
+
+// The pid of the running auditd (0 when none).
+export async function auditdPid(): Promise<number> {
+  const r = await tryRun('auditctl', ['-s']);
+  const m = /^pid (\d+)/m.exec(r.stdout);
+  return m ? Number(m[1]) : 0;
+}
+
+// Starts auditd if needed; returns its pid when this call started it.
+export async function ensureAuditd(): Promise<number | undefined> {
+  if ((await auditdPid()) > 0) return undefined;
+  const bin = ['/usr/sbin/auditd', '/sbin/auditd'].find((p) => existsSync(p));
+  if (!bin) throw new HarnessError('HARNESS_LAB_NO_AUDITD', 'auditd is not installed', { phase: 'config', fix: 'apt-get install auditd' });
+  await run(bin, []);
+  for (let i = 0; i < 50; i++) {
+    const pid = await auditdPid();
+    if (pid > 0) return pid;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new HarnessError('HARNESS_LAB_AUDITD', 'auditd did not start', { phase: 'exec', fix: 'run `auditd -f` to see why' });
+}
+
+// Rules currently loaded with this key.
+export async function rulesWithKey(key: string): Promise<string[]> {
+  const r = await tryRun('auditctl', ['-l', '-k', key]);
+  return r.stdout.split('\n').filter((l) => /(?:key=|-k )(\S+)\s*$/.exec(l)?.[1] === key);
+}
+
+// Adds the lab rules unless they are loaded already; returns the rules added.
+export async function ensureAuditRules(key: string): Promise<string[][]> {
+  const have = await rulesWithKey(key);
+  if (have.length >= 3) return labAuditRules(key);
+  if (have.length > 0) await run('auditctl', ['-D', '-k', key]);
+  for (const rule of labAuditRules(key)) {
+    const r = await tryRun('auditctl', rule);
+    // A 32-bit rule may be refused on a kernel without compat support; execve b64 and /tmp are what matter.
+    if (!r.ok && !rule.includes('arch=b32')) await run('auditctl', rule);
+  }
+  return labAuditRules(key);
+}
+
+// Deletes every rule carrying the lab key.
+export async function removeAuditRules(key: string): Promise<void> {
+  if ((await rulesWithKey(key)).length > 0) await run('auditctl', ['-D', '-k', key]);
+}
+
+export const LAB_BACKLOG = 8192;
+
+// The kernel audit backlog limit (0 when unknown).
+export async function backlogLimit(): Promise<number> {
+  const m = /^backlog_limit (\d+)/m.exec((await tryRun('auditctl', ['-s'])).stdout);
+  return m ? Number(m[1]) : 0;
+}
+
+// Raises the kernel's audit backlog: with execve recorded machine-wide, a small backlog (64 on some
+// systems) overflows and records are lost. Returns the previous limit when this call changed it.
+export async function ensureBacklog(min = LAB_BACKLOG): Promise<number | undefined> {
+  const cur = await backlogLimit();
+  if (cur === 0 || cur >= min) return undefined;
+  await run('auditctl', ['-b', String(min)]);
+  return cur;
+}
+
+// Puts the backlog limit back (the caller checks no other lab still needs it).
+export async function restoreBacklog(previous: number): Promise<void> {
+  if ((await backlogLimit()) === LAB_BACKLOG) await run('auditctl', ['-b', String(previous)]);
+}

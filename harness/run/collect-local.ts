@@ -1,0 +1,218 @@
+// The `local` back-end (DESIGN section 7): events from the targets' own logs, read live through their
+// executors, and rules evaluated by the embedded AQL engine. Linux: the audit log from the offset taken
+// before the run (rotation-safe), parsed by the telemetry parsers. Windows: `wevtutil qe` of Sysmon,
+// Security and PowerShell Operational since the run started, as XML. Reads are incremental, so the
+// verdict loop can poll fetchEvents until expectations settle or their deadline passes.
+import type { Executor } from '../exec/types.js';
+import type { Target } from '../model/config.js';
+import type { NormalizedEvent } from '../model/event.js';
+import type { PropertyProfile } from '../model/profile.js';
+import type { BackendRequest, EventFetch, RuleRun, TelemetryBackend } from '../model/backend.js';
+import type { RuleFile } from '../model/catalog.js';
+import { parseAuditText, type AuditEvent } from '../telemetry/parsers/auditd.js';
+import { parseWindowsXml } from '../telemetry/parsers/winxml.js';
+import { normaliseAudit, normaliseWindows, type HostInfo } from '../telemetry/normalise.js';
+import { compileAql } from '../aql/query.js';
+import type { AqlEnv } from '../aql/env.js';
+import { isHarnessError } from '../errors.js';
+import { parseReadSince, readSinceCommand, type AuditOffset } from './audit-offset.js';
+import type { Identity, RunExecution } from './orchestrator.js';
+
+export const WINDOWS_CHANNELS = ['Microsoft-Windows-Sysmon/Operational', 'Security', 'Microsoft-Windows-PowerShell/Operational'] as const;
+const MAX_LOG_BYTES = 256 * 1024 * 1024;
+
+export interface LocalBackendOptions {
+  /** The executor each target's logs are read through (its own connection, or e.g. this machine for the lab). */
+  executors: Map<string, Executor>;
+  profile: PropertyProfile;
+  /** Linux targets: where the audit log stood before the run. */
+  offsets: Map<string, AuditOffset>;
+  env: Omit<AqlEnv, 'profile'> & { profile?: PropertyProfile };
+  /** Windows targets: events since this time (epoch ms); default the earliest request window start. */
+  since?: Map<string, number>;
+  /** Lab hosts share one kernel audit log: keep only events of the target's login (auid, else uid). */
+  identities?: Map<string, Identity>;
+  readTimeoutMs?: number;
+}
+
+interface LogTail { pos: AuditOffset; carry: string; events: AuditEvent[]; readAt?: number }
+interface LinuxState { done: number; events: NormalizedEvent[] }
+interface WindowsState { since: number; seen: Set<string>; events: NormalizedEvent[] }
+
+export class LocalBackend implements TelemetryBackend {
+  readonly name = 'local' as const;
+  private readonly linux = new Map<string, LinuxState>();
+  private readonly windows = new Map<string, WindowsState>();
+  /** One tail per log file per executor: lab hosts read through one local executor share it. */
+  private readonly tails = new Map<Executor, Map<string, LogTail>>();
+  /** Fetch counter: a shared log is read once per fetch. */
+  private cycle = 0;
+
+  constructor(private readonly opts: LocalBackendOptions) {}
+
+  // A backend over a finished run that kept its connections (executePlan keepConnections).
+  // logExecutorFor: where a target's logs are read (the lab: this machine, as root), default its own connection.
+  static fromExecution(run: RunExecution, opts: { profile: PropertyProfile; env?: LocalBackendOptions['env']; logExecutorFor?: (t: Target) => Executor | undefined }): LocalBackend {
+    const offsets = new Map<string, AuditOffset>();
+    const identities = new Map<string, Identity>();
+    const since = new Map<string, number>();
+    const started = Date.parse(run.startedAt);
+    for (const t of run.targets) {
+      if (t.auditOffset) offsets.set(t.target.name, t.auditOffset);
+      if (t.identity) identities.set(t.target.name, t.identity);
+      since.set(t.target.name, started);
+    }
+    const executors = new Map<string, Executor>();
+    for (const t of run.targets) {
+      const e = opts.logExecutorFor?.(t.target) ?? run.executors?.get(t.target.name);
+      if (e) executors.set(t.target.name, e);
+    }
+    return new LocalBackend({ executors, profile: opts.profile, offsets, identities, since, env: opts.env ?? {} });
+  }
+
+  // All events of the window from these targets; one unreachable target makes the fetch fail (never a silent gap).
+  async fetchEvents(req: BackendRequest): Promise<EventFetch> {
+    const all: NormalizedEvent[] = [];
+    this.cycle += 1;
+    for (const target of req.targets) {
+      const exec = this.opts.executors.get(target.name);
+      if (!exec || !exec.isConnected()) return fail('HARNESS_RUN_COLLECT_NO_CONNECTION', `no open connection to ${target.name} to read its logs`);
+      try {
+        const events = target.os === 'windows' ? await this.readWindows(exec, target, req.window.start) : await this.readLinux(exec, target);
+        if (typeof events === 'string') return fail('HARNESS_RUN_COLLECT_READ', `${target.name}: ${events}`);
+        for (const e of events) if (e.starttime >= req.window.start && e.starttime < req.window.stop) all.push(e);
+      } catch (e) {
+        return fail(isHarnessError(e) ? e.code : 'HARNESS_RUN_COLLECT_READ', `${target.name}: ${(e as Error).message}`);
+      }
+    }
+    all.sort((a, b) => a.starttime - b.starttime);
+    return { ok: true, events: all };
+  }
+
+  // Each rule through the embedded AQL engine over `events`; a rule that does not compile or run is reported, not thrown.
+  async runRules(req: BackendRequest & { rules: RuleFile[]; events: NormalizedEvent[] }): Promise<Map<string, RuleRun>> {
+    const out = new Map<string, RuleRun>();
+    for (const rule of req.rules) {
+      try {
+        const q = compileAql(rule.text, { ...this.opts.env, profile: this.opts.env.profile ?? this.opts.profile }, { file: rule.path });
+        out.set(rule.id, { ok: true, rows: q.runWithSources(req.events) });
+      } catch (e) {
+        out.set(rule.id, { ok: false, code: isHarnessError(e) ? e.code : 'HARNESS_RUN_RULE_FAILED', error: isHarnessError(e) ? e.format() : (e as Error).message });
+      }
+    }
+    return out;
+  }
+
+  private host(target: Target): HostInfo {
+    // hostname = the target's name: lab hosts share the machine's hostname, and verdicts tie events to targets by name.
+    return { hostname: target.name, ...(target.address ? { sourceip: target.address } : {}), ...(target.qradar?.logSourceName ? { logsourcename: target.qradar.logSourceName } : {}) };
+  }
+
+  // New audit text since the last read (rotation-safe), grouped once per log (lab hosts share one), then
+  // this target's share normalised; returns every event of the target so far.
+  private async readLinux(exec: Executor, target: Target): Promise<NormalizedEvent[] | string> {
+    const pos = this.opts.offsets.get(target.name);
+    if (!pos) return 'no audit-log offset was recorded before the run (preflight could not read the audit log)';
+    let tails = this.tails.get(exec);
+    if (!tails) this.tails.set(exec, (tails = new Map()));
+    let tail = tails.get(pos.file);
+    if (!tail) tails.set(pos.file, (tail = { pos: this.earliestOffset(exec, pos), carry: '', events: [] }));
+    if (tail.readAt !== this.cycle) {
+      tail.readAt = this.cycle;
+      const r = await exec.exec(readSinceCommand(target, tail.pos), { timeoutMs: this.opts.readTimeoutMs ?? 60_000, maxOutputBytes: MAX_LOG_BYTES });
+      const next = parseReadSince(r.stdout, tail.pos.file);
+      if (r.exitCode !== 0 || !next.pos) return `cannot read ${tail.pos.file}: ${(r.stderr || r.stdout).trim().slice(0, 300) || `exit ${r.exitCode}`}`;
+      tail.pos = next.pos;
+      const [complete, carry] = splitSettled(tail.carry + next.text);
+      tail.carry = carry;
+      tail.events.push(...parseAuditText(complete, { file: tail.pos.file }));
+    }
+    let st = this.linux.get(target.name);
+    if (!st) this.linux.set(target.name, (st = { done: 0, events: [] }));
+    const id = this.opts.identities?.get(target.name);
+    const host = this.host(target);
+    for (; st.done < tail.events.length; st.done++) {
+      const ev = tail.events[st.done]!;
+      if (id && !belongsTo(ev, id)) continue;
+      const n = normaliseAudit(ev, this.opts.profile, host);
+      n.origin.file = `${target.name}:${tail.pos.file}`;
+      st.events.push(n);
+    }
+    return st.events;
+  }
+
+  // A log shared by several targets (same executor, file and inode) is read from the earliest of their offsets.
+  private earliestOffset(exec: Executor, pos: AuditOffset): AuditOffset {
+    let best = pos;
+    for (const [name, e] of this.opts.executors) {
+      const o = this.opts.offsets.get(name);
+      if (e === exec && o && o.file === pos.file && o.inode === pos.inode && o.offset < best.offset) best = o;
+    }
+    return best;
+  }
+
+  // Events of the three channels since the run started (re-queried from the newest time seen, de-duplicated).
+  private async readWindows(exec: Executor, target: Target, windowStart: number): Promise<NormalizedEvent[] | string> {
+    let st = this.windows.get(target.name);
+    if (!st) {
+      st = { since: this.opts.since?.get(target.name) ?? windowStart, seen: new Set(), events: [] };
+      this.windows.set(target.name, st);
+    }
+    const from = st.since;
+    for (const channel of WINDOWS_CHANNELS) {
+      const r = await exec.exec(wevtutilQuery(channel, from, target.shell), { timeoutMs: this.opts.readTimeoutMs ?? 60_000, maxOutputBytes: MAX_LOG_BYTES });
+      // "No events" is exit 0 with an empty <Events/>; a missing channel (no Sysmon) is a preflight finding, not a read failure.
+      if (r.exitCode !== 0) {
+        if (/channel .* (not found|was not found)|15007/i.test(r.stderr + r.stdout)) continue;
+        return `wevtutil qe ${channel} failed (exit ${r.exitCode}): ${r.stderr.trim().slice(0, 300)}`;
+      }
+      for (const rec of parseWindowsXml(r.stdout, { file: `${target.name}:${channel}` })) {
+        const key = `${rec.channel}\u0000${rec.recordId}`;
+        if (st.seen.has(key)) continue;
+        st.seen.add(key);
+        st.since = Math.max(st.since, rec.timeCreated);
+        st.events.push(normaliseWindows(rec, this.opts.profile, this.host(target)));
+      }
+    }
+    return st.events;
+  }
+}
+
+// The wevtutil command for one channel since `since` (XPath on System/TimeCreated, XML wrapped in <Events>).
+export function wevtutilQuery(channel: string, since: number, shell: 'cmd' | 'powershell' = 'cmd'): string {
+  const q = `*[System[TimeCreated[@SystemTime>='${new Date(since).toISOString()}']]]`;
+  const cmd = `wevtutil.exe qe "${channel}" "/q:${q}" /f:xml /e:Events`;
+  // In PowerShell the same line works as is; wrapPowerShell is only for scripts, so no wrapping here.
+  return shell === 'powershell' ? `& ${cmd}` : cmd;
+}
+
+// Whether an audit event is from this target's login (the lab's per-host users share one kernel).
+export function belongsTo(ev: AuditEvent, id: Identity): boolean {
+  const auid = ev.auid === undefined ? undefined : Number(ev.auid);
+  if (id.auid !== undefined) return auid === id.auid;
+  if (id.uid !== undefined) return Number(ev.uid) === id.uid || auid === id.uid;
+  return true;
+}
+
+const STAMP = /msg=audit\((\d+\.\d+:\d+)\)/;
+
+// Splits audit text into what can be parsed now and what to keep for the next read: a line cut short,
+// and the records of the newest event, which auditd may still be writing (the log has no EOE records
+// to say an event is complete; the next read always brings newer events, our own reads included).
+export function splitSettled(chunk: string): [string, string] {
+  let end = chunk.lastIndexOf('\n') + 1;
+  const stampOf = (lineEnd: number): string | undefined => {
+    const start = chunk.lastIndexOf('\n', lineEnd - 2) + 1;
+    return STAMP.exec(chunk.slice(start, lineEnd))?.[1];
+  };
+  const last = end > 0 ? stampOf(end) : undefined;
+  if (last) {
+    while (end > 0 && stampOf(end) === last) end = chunk.lastIndexOf('\n', end - 2) + 1;
+  }
+  return [chunk.slice(0, end), chunk.slice(end)];
+}
+
+function fail(code: string, error: string): EventFetch {
+  return { ok: false, code, error };
+}
+

@@ -1,0 +1,163 @@
+// The run: per target in parallel (bounded by config.concurrency), sequential per target: connect,
+// preflight, record where the logs stand, then each planned test with guaranteed, journaled cleanup.
+// A failed command, a lost connection or an interrupt is a result recorded in the outcome, never a throw.
+import { mkdirSync } from 'node:fs';
+import type { Executor } from '../exec/types.js';
+import type { ExecutionRecord } from '../model/report.js';
+import type { ResolvedConfig, Target } from '../model/config.js';
+import { appendJournal } from './journal.js';
+import { markerFor } from './marker.js';
+import type { PlannedTest } from './plan.js';
+import type { ProgressEvent } from './progress.js';
+import type { Preflight } from './preflight.js';
+import { startCertServer, type CertServer } from './cert-server.js';
+import { generateKeyPem } from './certificates.js';
+import { placeholdersIn } from '../catalog/args.js';
+import { runTarget } from './target-run.js';
+import type { AuditOffset } from './audit-offset.js';
+import { executorFactoryFor } from './executors.js';
+
+export interface ExecutionOutcome {
+  planned: PlannedTest;
+  marker: string;
+  /** Resolved input arguments, built-ins included. */
+  args: Record<string, string>;
+  /** false = NOT_EXECUTED or SKIPPED (see the reason). */
+  ran: boolean;
+  skipped?: string;
+  notExecuted?: string;
+  execution: ExecutionRecord | null;
+  thumbprint?: string;
+  certSubject?: string;
+  /** Epoch ms around this execution, for tying events. */
+  window: { start: number; stop: number };
+  /** How this target's events can be told apart (the lab's per-host users share one kernel audit log). */
+  identity?: Identity;
+}
+
+export interface Identity {
+  uid?: number;
+  auid?: number;
+  hostname?: string;
+}
+
+export interface TargetRun {
+  target: Target;
+  connected: boolean;
+  error?: string;
+  preflight: Preflight;
+  identity?: Identity;
+  /** Linux: where the audit log stood before the first test (for LocalBackend). */
+  auditOffset?: AuditOffset;
+  /** Target temp dir used for harness_tmp. */
+  tmp?: string;
+  /** The connection dropped during the run (reconnected once for cleanup if it could). */
+  connectionLost?: string;
+}
+
+export interface RunExecution {
+  runId: string;
+  runDir: string;
+  startedAt: string;
+  finishedAt: string;
+  interrupted: boolean;
+  targets: TargetRun[];
+  outcomes: ExecutionOutcome[];
+  /** Open executors by target name, only with keepConnections (for live collection); close with closeExecutors. */
+  executors?: Map<string, Executor>;
+}
+
+export interface ExecutePlanOptions {
+  runId: string;
+  runDir: string;
+  plan: PlannedTest[];
+  config: ResolvedConfig;
+  executorFactory?: (t: Target) => Executor;
+  onProgress?: (p: ProgressEvent) => void;
+  signal?: AbortSignal;
+  /** Keep the connections open after the run (LocalBackend collects through them). */
+  keepConnections?: boolean;
+  /** Extra input-argument values for every test (declared names only). */
+  args?: Record<string, string>;
+  /** Where a Linux target's audit log is checked and its offset taken, when not through its own connection
+   *  (the lab: this machine as root, since lab users cannot read the shared audit log). */
+  logExecutorFor?: (t: Target) => Executor | undefined;
+}
+
+// Executes a plan; resolves when every target is done (cleanups included), even when interrupted.
+export async function executePlan(opts: ExecutePlanOptions): Promise<RunExecution> {
+  const startedAt = new Date().toISOString();
+  mkdirSync(opts.runDir, { recursive: true });
+  const byTarget = new Map<string, { target: Target; tests: PlannedTest[] }>();
+  for (const p of opts.plan) {
+    const g = byTarget.get(p.target.name) ?? { target: p.target, tests: [] };
+    g.tests.push(p);
+    byTarget.set(p.target.name, g);
+  }
+  appendJournal(opts.runDir, { kind: 'run', runId: opts.runId, startedAt, targets: [...byTarget.values()].map((g) => g.target) });
+  const toRun = opts.plan.filter((p) => !p.skip);
+  const needsUrl = toRun.some((p) => placeholdersIn(p.test.executor.command).includes('harness_url'));
+  const certServer: CertServer | undefined = needsUrl ? await startCertServer() : undefined;
+  let key: string | undefined;
+  const progress = { done: 0, total: toRun.length };
+  const emit = (e: Omit<ProgressEvent, 'done' | 'total'>) => opts.onProgress?.({ ...e, done: progress.done, total: progress.total });
+  const factory = opts.executorFactory ?? executorFactoryFor(opts.config);
+  const executors = new Map<string, Executor>();
+  const groups = [...byTarget.values()];
+  const results: Awaited<ReturnType<typeof runTarget>>[] = new Array(groups.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < groups.length) {
+      const i = next++;
+      const g = groups[i]!;
+      results[i] = await runTarget(g.target, g.tests, {
+        runId: opts.runId, runDir: opts.runDir, config: opts.config, factory, signal: opts.signal, certServer, args: opts.args,
+        keyPem: () => (key ??= generateKeyPem()), logExecutorFor: opts.logExecutorFor,
+        emit, testDone: () => { progress.done += 1; },
+        keep: opts.keepConnections ? (e) => executors.set(g.target.name, e) : undefined,
+      });
+    }
+  };
+  try {
+    const n = Math.max(1, Math.min(opts.config.concurrency || 8, groups.length));
+    await Promise.all(Array.from({ length: n }, worker));
+  } finally {
+    await certServer?.close();
+  }
+  const outcomes = results.flatMap((r) => r.outcomes).sort((a, b) => a.planned.seq - b.planned.seq);
+  emit({ kind: 'done', target: '' });
+  return {
+    runId: opts.runId, runDir: opts.runDir, startedAt, finishedAt: new Date().toISOString(),
+    interrupted: !!opts.signal?.aborted,
+    targets: results.map((r) => r.targetRun),
+    outcomes,
+    ...(opts.keepConnections ? { executors } : {}),
+  };
+}
+
+// Closes the connections a keepConnections run left open.
+export async function closeExecutors(run: RunExecution): Promise<void> {
+  await Promise.all([...(run.executors?.values() ?? [])].map((e) => e.close().catch(() => undefined)));
+  run.executors?.clear();
+}
+
+// An outcome for a test that never started (skipped by the plan, target unreachable, interrupted).
+export function notStarted(p: PlannedTest, runId: string, why: { skipped?: string; notExecuted?: string }, identity?: Identity): ExecutionOutcome {
+  const now = Date.now();
+  return {
+    planned: p, marker: markerFor(runId, p.seq), args: {}, ran: false, ...why,
+    execution: null, window: { start: now, stop: now }, ...(identity ? { identity } : {}),
+  };
+}
+
+// The first SIGINT aborts the run (cleanups still finish, a partial report is written); a second exits.
+export function abortOnSigint(onFirst?: () => void): { signal: AbortSignal; dispose(): void } {
+  const ac = new AbortController();
+  const handler = () => {
+    if (ac.signal.aborted) process.exit(130);
+    onFirst?.();
+    ac.abort(new Error('interrupted (SIGINT)'));
+  };
+  process.on('SIGINT', handler);
+  return { signal: ac.signal, dispose: () => void process.off('SIGINT', handler) };
+}

@@ -1,0 +1,160 @@
+// One target's share of a run: connect, temp dir and identity, sensor preflight, audit-log offset,
+// reverse forward for harness_url, then its tests one after another, each followed by its cleanup and
+// residue check. A dropped connection is reconnected once, for cleanup; after that the target is lost.
+import type { Executor } from '../exec/types.js';
+import type { ResolvedConfig, Target } from '../model/config.js';
+import type { CleanupOutcome } from '../model/report.js';
+import type { PlannedTest } from './plan.js';
+import type { ProgressEvent } from './progress.js';
+import type { CertServer } from './cert-server.js';
+import type { ExecutionOutcome, Identity, TargetRun } from './orchestrator.js';
+import { notStarted } from './orchestrator.js';
+import { runPreflight, type PreflightResult } from './preflight.js';
+import { recordAuditOffset } from './audit-offset.js';
+import { runTest, cleanupNotRun } from './execute-test.js';
+import { journalCleanupOutcome, runCleanup } from './cleanup.js';
+import { placeholdersIn } from '../catalog/args.js';
+import { TARGET_URL_PORT } from './cert-server.js';
+import { run8Of } from './marker.js';
+
+export interface TargetContext {
+  runId: string;
+  runDir: string;
+  config: ResolvedConfig;
+  factory: (t: Target) => Executor;
+  signal?: AbortSignal;
+  certServer?: CertServer;
+  args?: Record<string, string>;
+  keyPem: () => string;
+  emit: (e: Omit<ProgressEvent, 'done' | 'total'>) => void;
+  testDone: () => void;
+  logExecutorFor?: (t: Target) => Executor | undefined;
+  /** Receives the open executor when the run keeps connections. */
+  keep?: (e: Executor) => void;
+}
+
+const label = (p: PlannedTest) => `${p.test.technique}-${p.test.number} ${p.test.name}`;
+
+// Runs every planned test of one target; never throws for target trouble (it is in the outcomes).
+export async function runTarget(target: Target, tests: PlannedTest[], ctx: TargetContext): Promise<{ targetRun: TargetRun; outcomes: ExecutionOutcome[] }> {
+  const outcomes: ExecutionOutcome[] = [];
+  const targetRun: TargetRun = { target, connected: false, preflight: { ok: true, sensors: [] } };
+  for (const p of tests) if (p.skip) outcomes.push(notStarted(p, ctx.runId, { skipped: p.skip }));
+  const todo = tests.filter((p) => !p.skip);
+  if (todo.length === 0) return { targetRun, outcomes };
+  const finish = (p: PlannedTest, why: string, identity?: Identity) => {
+    outcomes.push(notStarted(p, ctx.runId, { notExecuted: why }, identity));
+    ctx.testDone();
+    ctx.emit({ kind: 'test-end', target: target.name, seq: p.seq, test: label(p), state: 'not-executed', detail: why });
+  };
+
+  let exec: Executor;
+  try {
+    exec = ctx.factory(target);
+    await exec.connect();
+  } catch (e) {
+    targetRun.error = `connection failed: ${(e as Error).message}`;
+    targetRun.preflight = { ok: false, sensors: [{ name: 'connection', ok: false, detail: targetRun.error }] };
+    ctx.emit({ kind: 'target-failed', target: target.name, detail: targetRun.error });
+    for (const p of todo) finish(p, targetRun.error);
+    return { targetRun, outcomes };
+  }
+  targetRun.connected = true;
+  let pre: PreflightResult | undefined;
+  let forward: { close(): Promise<void> } | undefined;
+  let reconnected = false;
+  let lost: string | undefined;
+  try {
+    const tmp = await tempDirOf(exec, target);
+    targetRun.tmp = tmp;
+    const identity = target.os === 'linux' ? await identityOf(exec) : undefined;
+    if (identity) targetRun.identity = identity;
+    // The audit log and rules may be reachable only through another executor (the lab's shared kernel log).
+    const logExec = ctx.logExecutorFor?.(target) ?? exec;
+    if (!logExec.isConnected()) await logExec.connect();
+    pre = await runPreflight(logExec, logExec === exec ? target : { ...target, sudo: false }, { setupSensors: ctx.config.setupSensors, key: `ath-${run8Of(ctx.runId)}-${target.name.replace(/[^A-Za-z0-9_-]/g, '_')}` });
+    targetRun.preflight = pre.preflight;
+    if (target.os === 'linux') {
+      const off = await recordAuditOffset(logExec, logExec === exec ? target : { ...target, sudo: false });
+      if (off.offset) targetRun.auditOffset = off.offset;
+      else targetRun.preflight.sensors.push({ name: 'audit-log', ok: false, detail: off.error!, fix: 'let the harness user read /var/log/audit/audit.log (sudo: true, or the adm group)' });
+      targetRun.preflight.ok = targetRun.preflight.sensors.every((s) => s.ok);
+    }
+    if (ctx.certServer && target.transport !== 'local' && todo.some((p) => placeholdersIn(p.test.executor.command).includes('harness_url'))) {
+      forward = await exec.forwardRemotePort(TARGET_URL_PORT, '127.0.0.1', ctx.certServer.port, '127.0.0.1');
+    }
+    ctx.emit({ kind: 'target-connected', target: target.name, detail: targetRun.preflight.ok ? 'sensors ok' : `sensors: ${targetRun.preflight.sensors.filter((s) => !s.ok).map((s) => s.name).join(', ')} missing` });
+
+    for (const p of todo) {
+      if (ctx.signal?.aborted) { finish(p, 'interrupted before it started', identity); continue; }
+      if (lost) { finish(p, lost, identity); continue; }
+      ctx.emit({ kind: 'test-start', target: target.name, seq: p.seq, test: label(p) });
+      const tr = await runTest(exec, p, { runId: ctx.runId, runDir: ctx.runDir, config: ctx.config, tmp, keyPem: ctx.keyPem, certServer: ctx.certServer, signal: ctx.signal, args: ctx.args });
+      let cleanup: CleanupOutcome = { ok: true, residue: [] };
+      if (tr.journal.state === 'pending') {
+        if (tr.connectionLost || !exec.isConnected()) {
+          // Reconnect once, for cleanup: a behaviour that may have run must not be left behind.
+          if (!reconnected) {
+            reconnected = true;
+            await exec.close().catch(() => undefined);
+            try {
+              exec = ctx.factory(target);
+              await exec.connect();
+            } catch (e) {
+              lost = `connection lost: ${tr.connectionLost ?? 'disconnected'}; reconnect failed: ${(e as Error).message}`;
+            }
+          } else lost = tr.connectionLost ?? 'connection lost';
+          if (lost) targetRun.connectionLost = lost;
+        }
+        cleanup = lost ? cleanupNotRun(lost) : await runCleanup(exec, tr.journal, { shell: target.shell, timeoutMs: ctx.config.timeouts.execMs });
+        if (!lost) journalCleanupOutcome(ctx.runDir, tr.journal, cleanup);
+      }
+      ctx.certServer?.remove(tr.marker);
+      const art = tr.record.artefact;
+      const thumbprint = tr.cert?.thumbprint ?? art?.thumbprint;
+      const certSubject = tr.cert?.subject ?? art?.subject;
+      outcomes.push({
+        planned: p, marker: tr.marker, args: tr.args, ran: tr.ran,
+        ...(tr.skipped ? { skipped: tr.skipped } : {}), ...(tr.notExecuted ? { notExecuted: tr.notExecuted } : {}),
+        execution: { ...tr.record, cleanup }, ...(thumbprint ? { thumbprint } : {}), ...(certSubject ? { certSubject } : {}),
+        window: tr.window, ...(identity ? { identity } : {}),
+      });
+      ctx.testDone();
+      ctx.emit({ kind: 'test-end', target: target.name, seq: p.seq, test: label(p), state: tr.ran ? 'ran' : tr.skipped ? 'skipped' : 'not-executed', detail: tr.notExecuted ?? tr.skipped });
+      ctx.emit({ kind: 'cleanup', target: target.name, seq: p.seq, test: label(p), state: cleanup.ok ? 'clean' : cleanup.residue.length ? 'residue' : 'failed', detail: cleanup.residue.length ? cleanup.residue.join('; ') : cleanup.stderr });
+    }
+  } catch (e) {
+    // Trouble between tests (preflight or setup over a dropped connection): the rest is not executed.
+    const why = exec.isConnected() ? `target setup failed: ${(e as Error).message}` : `connection lost during target setup: ${(e as Error).message}`;
+    targetRun.error = why;
+    const seen = new Set(outcomes.map((o) => o.planned.seq));
+    for (const p of todo) if (!seen.has(p.seq)) finish(p, why);
+  } finally {
+    await forward?.close().catch(() => undefined);
+    await pre?.teardown().catch(() => undefined);
+    if (ctx.keep && exec.isConnected()) ctx.keep(exec);
+    else await exec.close().catch(() => undefined);
+  }
+  return { targetRun, outcomes };
+}
+
+// harness_tmp: /tmp on Linux; %TEMP% of the login on Windows (asked once per target).
+async function tempDirOf(exec: Executor, target: Target): Promise<string> {
+  if (target.os !== 'windows') return '/tmp';
+  const r = await exec.exec(target.shell === 'powershell' ? '$env:TEMP' : 'echo %TEMP%', { timeoutMs: 30_000 });
+  const dir = r.stdout.trim().split(/\r?\n/)[0]?.trim();
+  return r.exitCode === 0 && dir ? dir : 'C:\\Windows\\Temp';
+}
+
+// uid, audit login uid and hostname of the session (events of lab hosts differ by these).
+async function identityOf(exec: Executor): Promise<Identity | undefined> {
+  const r = await exec.exec('id -u; cat /proc/self/loginuid 2>/dev/null || echo -; hostname', { timeoutMs: 30_000 });
+  if (r.exitCode !== 0) return undefined;
+  const [uid, auid, host] = r.stdout.split('\n').map((s) => s.trim());
+  const id: Identity = {};
+  if (uid && /^\d+$/.test(uid)) id.uid = Number(uid);
+  // 4294967295 is "unset" (no login session): not an identity.
+  if (auid && /^\d+$/.test(auid) && auid !== '4294967295') id.auid = Number(auid);
+  if (host) id.hostname = host;
+  return id;
+}

@@ -1,0 +1,109 @@
+// Live local collection on this machine: the real kernel audit log read from the offset recorded before
+// the run (auditd must be running; --setup-sensors adds and removes a temporary execve rule), parsed by
+// the telemetry parsers, rules run by the embedded AQL engine. Rotation handled by the read command.
+import { expect } from 'chai';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync, appendFileSync, renameSync, statSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { executePlan, closeExecutors } from '../../harness/run/orchestrator.js';
+import { planRun } from '../../harness/run/plan.js';
+import { newRunId } from '../../harness/run/marker.js';
+import { LocalBackend } from '../../harness/run/collect-local.js';
+import { parseReadSince, readSinceCommand } from '../../harness/run/audit-offset.js';
+import { LocalExecutor } from '../../harness/exec/local.js';
+import { loadProfile } from '../../harness/telemetry/profile.js';
+import { hasCommand, isRoot, requireOrSkip } from '../helpers/env.js';
+import { fixtureAtomics, localTarget, tempRunDir, testConfig } from './helpers.js';
+
+const auditdRunning = () => { try { execFileSync('pidof', ['auditd']); return true; } catch { return false; } };
+
+describe('run: live local collection (real auditd, this machine as the target)', function () {
+  this.timeout(90_000);
+  before(function () {
+    requireOrSkip(this, isRoot, 'needs root to add audit rules and read /var/log/audit/audit.log');
+    requireOrSkip(this, hasCommand('auditctl') && auditdRunning(), 'auditd is not running');
+  });
+
+  it('finds the EXECVE records of the openssl behaviour by marker, and runs an AQL rule over them', async () => {
+    const runId = newRunId();
+    const plan = planRun({ atomics: [fixtureAtomics('T1587.003')], targets: [localTarget] });
+    const run = await executePlan({ runId, runDir: tempRunDir(), plan, config: testConfig({ setupSensors: true }), keepConnections: true });
+    try {
+      const t = run.targets[0]!;
+      expect(t.preflight.sensors.map((s) => [s.name, s.ok])).to.deep.include.members([['auditd', true], ['auditd-execve-rule', true]]);
+      expect(t.auditOffset!.offset).to.be.a('number');
+      // The temporary rule is gone again after the run.
+      expect(execFileSync('auditctl', ['-l'], { encoding: 'utf8' })).to.not.contain(`ath-${runId.slice(-8)}`);
+      const o = run.outcomes[0]!;
+      expect(o.ran).to.equal(true);
+      const profile = loadProfile('stock');
+      const backend = LocalBackend.fromExecution(run, { profile });
+      const window = { start: o.window.start - 1000, stop: o.window.stop + 1000 };
+      let events: Awaited<ReturnType<typeof backend.fetchEvents>> = { ok: true, events: [] };
+      // auditd flushes asynchronously: poll as the verdict loop does.
+      for (let i = 0; i < 20; i++) {
+        events = await backend.fetchEvents({ window, targets: [localTarget] });
+        if (events.ok && events.events.filter((e) => e.payload.includes('EXECVE') && String(e.properties.cmdline ?? '').includes(o.marker)).length >= 2) break;
+        await new Promise((r) => setTimeout(r, 250));
+      }
+      expect(events.ok, JSON.stringify(events)).to.equal(true);
+      if (!events.ok) return;
+      const mine = events.events.filter((e) => String(e.properties.cmdline ?? '').includes(o.marker) && /openssl/.test(String(e.properties.exe ?? '')));
+      const cmdlines = mine.map((e) => String(e.properties.cmdline));
+      expect(cmdlines.some((c) => c.startsWith('openssl req -x509') && c.includes(`/OU=${o.marker}`))).to.equal(true, cmdlines.join('\n'));
+      expect(cmdlines.some((c) => c.startsWith('openssl pkcs12 -export'))).to.equal(true);
+      expect(mine.every((e) => e.devicetype === 11 && e.hostname === 'local')).to.equal(true);
+      // A second fetch reads only what is new and still returns the same events of the window.
+      const again = await backend.fetchEvents({ window, targets: [localTarget] });
+      expect(again.ok && again.events.filter((e) => mine.some((m) => m.origin.recordId === e.origin.recordId)).length).to.equal(mine.length);
+      const rules = [
+        { id: 'ok.aql', path: 'ok.aql', sha256: '', text: `SELECT "exe", "Command" FROM events WHERE "Command" ILIKE '%${o.marker}%' AND "exe" ILIKE '%openssl%'` },
+        { id: 'bad.aql', path: 'bad.aql', sha256: '', text: 'SELECT FROM WHERE' },
+      ];
+      const rr = await backend.runRules({ window, targets: [localTarget], rules, events: events.events });
+      const ok = rr.get('ok.aql')!;
+      expect(ok.ok).to.equal(true);
+      if (ok.ok) {
+        expect(ok.rows.length).to.be.at.least(2);
+        expect(ok.rows.every((r) => r.sources.every((i) => String(events.ok && events.events[i]!.properties.cmdline).includes(o.marker)))).to.equal(true);
+      }
+      const bad = rr.get('bad.aql')!;
+      expect(bad.ok).to.equal(false);
+      if (!bad.ok) expect(bad.code).to.match(/^HARNESS_AQL_/);
+    } finally {
+      await closeExecutors(run);
+    }
+  });
+
+  it('fails the fetch (never an empty success) when a target has no open connection', async () => {
+    const b = new LocalBackend({ executors: new Map(), profile: loadProfile('stock'), offsets: new Map(), env: {} });
+    const r = await b.fetchEvents({ window: { start: 0, stop: Date.now() }, targets: [localTarget] });
+    expect(r).to.deep.include({ ok: false, code: 'HARNESS_RUN_COLLECT_NO_CONNECTION' });
+  });
+});
+
+describe('run: audit-log reading across rotation (real files, local executor)', () => {
+  it('reads the rest of the rotated file, then the new file from 0; and from 0 when truncated in place', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ath-rot-'));
+    const file = join(dir, 'audit.log');
+    writeFileSync(file, 'before-1\nbefore-2\n');
+    const exec = new LocalExecutor(localTarget);
+    await exec.connect();
+    const st = statSync(file);
+    const from = { file, inode: st.ino, offset: st.size, at: Date.now() };
+    appendFileSync(file, 'during-1\n');
+    let r = parseReadSince((await exec.exec(readSinceCommand(localTarget, from))).stdout, file);
+    expect(r.text).to.equal('during-1\n');
+    renameSync(file, `${file}.1`);
+    appendFileSync(`${file}.1`, 'during-2\n');
+    writeFileSync(file, 'after-rotation\n');
+    r = parseReadSince((await exec.exec(readSinceCommand(localTarget, r.pos!))).stdout, file);
+    expect(r.text).to.equal('during-2\nafter-rotation\n');
+    writeFileSync(file, 'x\n'); // same inode, shorter than the offset: truncated in place
+    r = parseReadSince((await exec.exec(readSinceCommand(localTarget, r.pos!))).stdout, file);
+    expect(r.text).to.equal('x\n');
+    await exec.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+});
