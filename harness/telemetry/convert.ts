@@ -1,7 +1,6 @@
 // `harness events convert`: any supported log file -> normalised JSONL, streamed. A file target is
 // written to a temp file beside it and renamed into place, so a crash never leaves half a file.
-import { closeSync, fsyncSync, mkdirSync, openSync, renameSync, unlinkSync, writeSync } from 'node:fs';
-import { basename, dirname, join } from 'node:path';
+import { writeFileAtomicWith } from '../util/atomic-write.js';
 import type { ParseWarning } from '../model/event.js';
 import { readEventFiles, type ReadOptions } from './index.js';
 
@@ -25,24 +24,14 @@ export async function convertEvents(paths: string[], opts: Omit<ReadOptions, 'on
     if (buf) stdout(buf);
     return { events: count, warnings };
   }
-  mkdirSync(dirname(out), { recursive: true });
-  const tmp = join(dirname(out), `.${basename(out)}.${process.pid}.tmp`);
-  const fd = openSync(tmp, 'w', 0o644);
-  try {
+  await writeFileAtomicWith(out, async (write) => {
     let buf = '';
     for await (const e of events) {
       buf += JSON.stringify(e) + '\n';
       count++;
-      if (buf.length > 1 << 20) { writeSync(fd, buf); buf = ''; }
+      if (buf.length > 1 << 20) { write(buf); buf = ''; }
     }
-    if (buf) writeSync(fd, buf);
-    fsyncSync(fd);
-  } catch (e) {
-    closeSync(fd);
-    try { unlinkSync(tmp); } catch { /* already gone */ }
-    throw e;
-  }
-  closeSync(fd);
-  renameSync(tmp, out);
+    if (buf) write(buf);
+  });
   return { events: count, warnings };
 }

@@ -4,23 +4,13 @@ import { expect } from 'chai';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseAuditText, type AuditEvent } from '../../harness/telemetry/parsers/auditd.js';
+import { prng as rng } from '../helpers/prng.js';
 
 const base = [
   ...readFileSync(join(import.meta.dirname, 'fixtures', 'enriched-audit.log'), 'utf8').trim().split('\n'),
   ...readFileSync(join(import.meta.dirname, 'fixtures', 'enriched-audit.ausearch-i.txt'), 'utf8').trim().split('\n').slice(0, 30),
 ];
 
-// mulberry32: small, seedable PRNG
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const ALPHABET = ['"', "'", '=', ' ', '(', ')', ':', '\x1d', '\0', '[', ']', '{', '}', 'a1_len=99', 'a1[7]=', 'argc=9999', '\\', 'é', '\ud800', '----', 'type=EOE msg=audit(1.1:1): '];
 

@@ -9,6 +9,7 @@ import { DATASETS, datasetsPresent, requireOrSkip } from '../../helpers/env.js';
 import { parseEvtxBuffer } from '../../../harness/telemetry/parsers/evtx/index.js';
 import { isHarnessError } from '../../../harness/errors.js';
 import type { WindowsEventRecord } from '../../../harness/telemetry/record.js';
+import { prng } from '../../helpers/prng.js';
 
 const SEED = 0x5eed_4e7f;
 const BUDGET_MS = 20_000;
@@ -16,17 +17,6 @@ const MAX_CASES = 4000;
 const HEADER = 4096;
 const CHUNK = 65536;
 
-// mulberry32: a tiny seeded PRNG, so every run fuzzes the same inputs.
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 interface Mutant {
   buf: Buffer;
