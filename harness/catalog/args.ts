@@ -1,5 +1,7 @@
 // Input arguments: Atomic Red Team's `#{name}` placeholders, the harness built-ins (DESIGN section 4), and
-// merging a test's defaults with per-execution values. Quoting is the executors' job: they pass `quote`.
+// merging a test's defaults with per-execution values. Quoting is the executors' job: they pass `quote`
+// (context-free), or split the text with splitPlaceholders and encode each value for the quoting context
+// it sits in (harness/exec/shells/context.ts).
 import type { AtomicTest, InputArgument } from '../model/catalog.js';
 
 /** The built-in arguments the harness sets per execution; an atomic that uses one declares it with a usable default. */
@@ -27,6 +29,24 @@ export function placeholdersIn(text: string | undefined | null): string[] {
 /** Replaces every `#{name}` whose name is in `values` by `quote(value)`; unknown placeholders stay as written. */
 export function substituteArgs(text: string, values: Record<string, string>, quote: (v: string) => string): string {
   return text.replace(PLACEHOLDER_RE, (whole, name: string) => (Object.prototype.hasOwnProperty.call(values, name) ? quote(values[name]!) : whole));
+}
+
+/** One piece of a command: literal text, or a placeholder whose name `values` defines. */
+export type CommandPiece = { text: string } | { name: string; value: string };
+
+/** Splits `text` into literal text and known placeholders (unknown ones stay literal text, as substituteArgs leaves them). */
+export function splitPlaceholders(text: string, values: Record<string, string>): CommandPiece[] {
+  const out: CommandPiece[] = [];
+  let last = 0;
+  for (const m of text.matchAll(PLACEHOLDER_RE)) {
+    const name = m[1]!;
+    if (!Object.prototype.hasOwnProperty.call(values, name)) continue;
+    if (m.index! > last) out.push({ text: text.slice(last, m.index) });
+    out.push({ name, value: values[name]! });
+    last = m.index! + m[0].length;
+  }
+  if (last < text.length) out.push({ text: text.slice(last) });
+  return out;
 }
 
 /** Placeholders of `text` that `values` does not define (callers turn these into errors before running anything). */

@@ -19,6 +19,7 @@ interface RunFlags {
   setupSensors?: boolean;
   baseline?: string[];
   concurrency?: string;
+  rules?: string;
 }
 
 // Registers `harness run`.
@@ -36,6 +37,7 @@ export function register(program: Command): void {
     .option('--setup-sensors', 'add temporary audit rules on Linux targets (removed afterwards)')
     .option('--baseline <file...>', 'benign event files: any rule row on them is a false positive')
     .option('--concurrency <n>', 'targets run in parallel')
+    .option('--rules <dir>', 'evaluate with the rules of this directory instead of expectations/rules (same file names), e.g. expectations/rules/tuned')
     .action(action(async (flags: RunFlags) => {
       const progress = createProgressPrinter();
       const sigint = abortOnSigint(() => { progress.finish(); process.stderr.write('harness: interrupted: finishing cleanups and writing a partial report (Ctrl-C again to quit at once)\n'); });
@@ -43,6 +45,7 @@ export function register(program: Command): void {
         const r = await runPipeline({
           cli: { config: flags.config, targets: flags.targets, only: flags.only, backend: flags.backend, reportDir: flags.reportDir, failOn: flags.failOn, profile: flags.profile, setupSensors: flags.setupSensors, baselines: flags.baseline, concurrency: flags.concurrency },
           env: process.env,
+          rulesDir: flags.rules,
           signal: sigint.signal,
           onProgress: progress,
           log: (line) => { progress.finish(); process.stderr.write(`${line}\n`); },

@@ -8,7 +8,7 @@ import type { YamlPath } from '../util/yaml.js';
 import { checkKeys, Collector, isPlainObject, kindOf, typeName } from '../catalog/schema.js';
 import { isInlineSecretKey, refuseInlineSecrets } from './secrets.js';
 
-const TARGET_KEYS = ['name', 'os', 'transport', 'address', 'port', 'user', 'auth', 'hostKey', 'knownHostsFile', 'shell', 'sudo', 'qradar'];
+const TARGET_KEYS = ['name', 'os', 'transport', 'address', 'port', 'user', 'auth', 'hostKey', 'knownHostsFile', 'shell', 'sudo', 'qradar', 'logs'];
 const NAME_RE = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
 const HOSTKEY_RE = /^SHA256:[A-Za-z0-9+/]{43}=?$/;
 
@@ -95,6 +95,11 @@ function parseTarget(c: Collector, p: YamlPath, raw: unknown, file: string): Tar
       checkKeys(c, [...p, 'qradar'], q, ['logSourceName', 'sourceIp', 'hostname'], 'HARNESS_CONFIG_UNKNOWN_FIELD', `${where}.qradar`);
       t.qradar = q as Target['qradar'];
     }
+  }
+  if (raw.logs !== undefined) {
+    if (raw.logs !== 'target' && raw.logs !== 'local') c.error([...p, 'logs'], 'HARNESS_CONFIG_BAD_VALUE', `${where}.logs must be target or local, found ${typeName(raw.logs)}`, 'write logs: local only when the target shares this machine\'s kernel audit log (lab namespaces); omit it otherwise');
+    else if (raw.logs === 'local' && os !== 'linux') c.error([...p, 'logs'], 'HARNESS_CONFIG_BAD_VALUE', `${where}.logs: local applies to Linux targets only (their kernel audit log); a Windows target's event logs are read on the target`, 'remove logs from this target');
+    else if (raw.logs === 'local') t.logs = 'local';
   }
   return c.errorCount > before ? undefined : t;
 }

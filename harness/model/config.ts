@@ -22,6 +22,12 @@ export interface Target {
   sudo: boolean;
   /** How QRadar knows this host (the search restriction per target). */
   qradar?: { logSourceName?: string; sourceIp?: string; hostname?: string };
+  /**
+   * Where the `local` back-end reads this target's logs (Linux only). 'target' (default): through its own
+   * connection. 'local': on the harness machine, because the target shares this machine's kernel audit log
+   * (the lab's network namespaces do); its events are still told apart by marker and by its login's uid/auid.
+   */
+  logs?: 'target' | 'local';
   /** The file the target came from, for errors. */
   file?: string;
 }

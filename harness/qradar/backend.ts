@@ -16,6 +16,8 @@ import { eventKey, indexEvents, rowToEvent, tieRow } from './rows.js';
 
 export interface QRadarBackendOptions {
   client: ArielClient;
+  /** windowSlackMs (qradar.windowSlack): the one place QRadar's ingestion slack is applied; every search
+   *  window is the request window widened by it. Callers (the poll) pass the run window unwidened. */
   config: Pick<QRadarConfig, 'hostField' | 'windowSlackMs' | 'maxConcurrentSearches'>;
   /** Property names (as the deployment names them) the expectations' signals read. */
   properties: string[];
@@ -75,9 +77,16 @@ export class QRadarBackend implements TelemetryBackend {
     const out = new Map<string, RuleRun>();
     const index = indexEvents(req.events);
     const limit = Math.max(1, this.o.config.maxConcurrentSearches);
-    const queue = [...req.rules];
+    // Rules with identical text run as one search: Ariel would de-duplicate the identical queries into
+    // one search anyway, and the first to finish would DELETE it under the other.
+    const byText = new Map<string, RuleFile[]>();
+    for (const rule of req.rules) byText.set(rule.text, [...(byText.get(rule.text) ?? []), rule]);
+    const queue = [...byText.values()];
     const worker = async () => {
-      for (let rule = queue.shift(); rule; rule = queue.shift()) out.set(rule.id, await this.runOne(rule, req, index));
+      for (let same = queue.shift(); same; same = queue.shift()) {
+        const run = await this.runOne(same[0]!, req, index);
+        for (const rule of same) out.set(rule.id, run);
+      }
     };
     await Promise.all(Array.from({ length: Math.min(limit, queue.length) }, worker));
     for (const name of this.o.creRules ?? []) out.set(name, this.creRun(name, req.events));

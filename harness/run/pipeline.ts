@@ -5,6 +5,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { loadCatalog } from '../catalog/index.js';
+import { loadRulesDir } from '../catalog/rules.js';
 import { loadTargets, resolveConfig, type CliOptions } from '../config/index.js';
 import { DiagnosticsError, HarnessError, isHarnessError } from '../errors.js';
 import type { RuleRun, TelemetryBackend } from '../model/backend.js';
@@ -30,6 +31,7 @@ import { buildRunReport } from '../verdict/report-model.js';
 import { latest } from '../verdict/tune.js';
 import type { RuleCheck } from '../verdict/types.js';
 import { LocalBackend } from './collect-local.js';
+import { logExecutorsFor } from './executors.js';
 import { newRunId } from './marker.js';
 import { closeExecutors, executePlan, type RunExecution } from './orchestrator.js';
 import { planRun } from './plan.js';
@@ -44,6 +46,8 @@ export interface RunPipelineOptions {
   onProgress?: (p: ProgressEvent) => void;
   /** Status lines for the user (stderr in the CLI). */
   log?: (line: string) => void;
+  /** Evaluate with the rules of this directory instead of the catalog's (same file names), e.g. expectations/rules/tuned. */
+  rulesDir?: string;
   /** Builds the back-end after execution (tests inject the QRadar double's client here). */
   makeBackend?: (ctx: { config: ResolvedConfig; run: RunExecution; profile: PropertyProfile; rules: RuleFile[] }) => Promise<TelemetryBackend> | TelemetryBackend;
 }
@@ -74,6 +78,7 @@ export async function runPipeline(o: RunPipelineOptions): Promise<RunPipelineRes
   const { catalog, diagnostics } = loadCatalog();
   const errors = diagnostics.filter((d) => d.severity === 'error');
   if (errors.length) throw new DiagnosticsError(errors, 'the catalog has errors (run `harness check`)');
+  if (o.rulesDir) catalog.rules = withRulesOf(catalog.rules, resolve(cwd, o.rulesDir));
   const profile = loadProfile(config.profile);
   const reportDir = resolve(cwd, config.reportDir);
   // The run to compare with: the newest nightly-style run (a replay is not a baseline for regressions).
@@ -87,9 +92,11 @@ export async function runPipeline(o: RunPipelineOptions): Promise<RunPipelineRes
 
   // QRadar's client is built (token, URL, CA checked) before anything runs on a target: a configuration
   // error must stop the run before a behaviour executes, not after.
-  const early = config.backend === 'qradar' && !o.makeBackend ? await qradarBackend(config, profile, catalog) : undefined;
+  const early = config.backend === 'qradar' && !o.makeBackend ? await qradarBackend(config, profile, catalog, o.env) : undefined;
   log(`run ${runId}: ${plan.filter((p) => !p.skip).length} of ${plan.length} planned test(s) to execute on ${targets.map((t) => t.name).join(', ')}${embeddedDefault && config.backend === 'local' ? ' (embedded default: this machine, its auditd log, the embedded AQL engine)' : ''}`);
-  const run = await executePlan({ runId, runDir, plan, config, onProgress: o.onProgress, signal: o.signal, keepConnections: config.backend === 'local' });
+  // Targets with `logs: local` (lab namespaces) share this machine's audit log: read here, not through their login.
+  const logs = logExecutorsFor(targets);
+  const run = await executePlan({ runId, runDir, plan, config, onProgress: o.onProgress, signal: o.signal, keepConnections: config.backend === 'local', logExecutorFor: logs.executorFor });
   const tests = testsByGuid(catalog);
   const used = new Set(catalog.expectations.flatMap((f) => f.tests.flatMap((t) => t.detections.filter((d) => d.kind === 'aql').map((d) => d.rule))));
   const rules = catalog.rules.filter((r) => used.has(r.id));
@@ -109,11 +116,13 @@ export async function runPipeline(o: RunPipelineOptions): Promise<RunPipelineRes
   let backend: TelemetryBackend | undefined;
   let polled: Awaited<ReturnType<typeof pollAndJudge>>;
   try {
-    backend = early ?? (o.makeBackend ? await o.makeBackend({ config, run, profile, rules }) : LocalBackend.fromExecution(run, { profile, env: { timeZone: config.timeZone } }));
+    backend = early ?? (o.makeBackend ? await o.makeBackend({ config, run, profile, rules }) : LocalBackend.fromExecution(run, { profile, env: { timeZone: config.timeZone }, logExecutorFor: logs.executorFor }));
     const connected = new Set(run.targets.filter((t) => t.connected).map((t) => t.target.name));
     polled = await pollAndJudge({
       backend, targets: targets.filter((t) => connected.has(t.name) || config.backend !== 'local'), tests, executions, rules, ruleChecks, view, sensors,
-      intervalMs: config.backend === 'local' ? 1_000 : config.qradar.pollIntervalMs, slackMs: config.backend === 'local' ? 5_000 : config.qradar.windowSlackMs,
+      // QRadar's ingestion slack (qradar.windowSlack) is applied once, by QRadarBackend's search window;
+      // the poll's own margin is for the local back-end, whose fetch filters events by the window as given.
+      intervalMs: config.backend === 'local' ? 1_000 : config.qradar.pollIntervalMs, slackMs: config.backend === 'local' ? 5_000 : 0,
       signal: o.signal, onCycle: (c) => log(`poll ${c.cycle}: ${c.events} event(s), ${c.pending} result(s) still waiting`),
     });
   } catch (e) {
@@ -123,6 +132,7 @@ export async function runPipeline(o: RunPipelineOptions): Promise<RunPipelineRes
   } finally {
     await backend?.close?.();
     await closeExecutors(run);
+    await logs.close();
   }
 
   const groups: EvidenceGroup[] = [{ results: polled.judged.map((j) => j.result), events: polled.fetch.ok ? polled.fetch.events : [] }];
@@ -170,10 +180,11 @@ export function chooseTargets(config: ResolvedConfig, cwd: string): { targets: T
   return { targets: [LOCAL_TARGET], embeddedDefault: true };
 }
 
-async function qradarBackend(config: ResolvedConfig, profile: PropertyProfile, catalog: Catalog): Promise<TelemetryBackend> {
+// The token is read from the run's environment (o.env), the one the configuration was resolved from.
+async function qradarBackend(config: ResolvedConfig, profile: PropertyProfile, catalog: Catalog, env: NodeJS.ProcessEnv): Promise<TelemetryBackend> {
   const { clientFromConfig } = await import('../qradar/config.js');
   const { QRadarBackend } = await import('../qradar/backend.js');
-  return new QRadarBackend({ client: clientFromConfig(config.qradar), config: config.qradar, ...signalProperties(catalog, profile) });
+  return new QRadarBackend({ client: clientFromConfig(config.qradar, env), config: config.qradar, ...signalProperties(catalog, profile) });
 }
 
 /** The property names (as the profile names them) the signals read, and the CRE rules asserted on. */
@@ -193,6 +204,19 @@ export function signalProperties(catalog: Catalog, profile: PropertyProfile): { 
     }
   }
   return { properties: [...props], creRules: [...cre] };
+}
+
+// The catalog's rules with those of `dir` in their place (same ids: rules/<file>); every rule of `dir` must replace one.
+function withRulesOf(rules: RuleFile[], dir: string): RuleFile[] {
+  if (!existsSync(dir)) throw new HarnessError('HARNESS_CONFIG_RULES_DIR', `rules directory not found: ${dir}`, { location: { file: dir }, fix: 'name a directory of .aql files named like the catalog\'s, e.g. expectations/rules/tuned' });
+  const other = loadRulesDir(dir);
+  const bad = other.diagnostics.filter((d) => d.severity === 'error');
+  if (bad.length) throw new DiagnosticsError(bad, `the rules in ${dir} have errors`);
+  const byId = new Map(rules.map((r) => [r.id, r]));
+  const stray = other.rules.filter((r) => !byId.has(r.id));
+  if (!other.rules.length || stray.length) throw new HarnessError('HARNESS_CONFIG_RULES_DIR', stray.length ? `${stray.map((r) => r.path).join(', ')} replace(s) no rule of the catalog` : `no .aql rule in ${dir}`, { location: { file: dir }, fix: `name the files like the catalog's rules (${[...byId.keys()].join(', ')})` });
+  for (const r of other.rules) byId.set(r.id, r);
+  return [...byId.values()];
 }
 
 function techniqueOfRules(files: { technique: string; tests: { detections: { rule: string }[] }[] }[]): Map<string, string> {

@@ -5,6 +5,7 @@ import type { RuleFile } from '../model/catalog.js';
 import type { EventFetch, RuleRun, TelemetryBackend } from '../model/backend.js';
 import type { Target } from '../model/config.js';
 import type { TimeWindow } from '../telemetry/types.js';
+import { statusOf } from './decide.js';
 import { judge, type Judged } from './judge.js';
 import type { EventView, ExecutionInput, RuleCheck, SensorState, TestDefinition } from './types.js';
 
@@ -19,7 +20,9 @@ export interface PollInput {
   sensors?: SensorState[];
   /** Time between cycles (ms). */
   intervalMs: number;
-  /** Extra time before the first execution and after the last, for the fetch window. */
+  /** Extra time before the first execution and after the last, for the fetch window. The one place of the
+   *  QRadar ingestion slack is QRadarBackend's search window (qradar.windowSlack): the pipeline passes 0 here
+   *  for QRadar, so the slack is never applied twice. */
   slackMs?: number;
   /** Injected for tests; defaults to Date.now / setTimeout. */
   now?: () => number;
@@ -46,7 +49,17 @@ export function isPending(j: Judged, exec: ExecutionInput, backendName: string, 
   }
   if (v === 'INCONCLUSIVE') return true;
   // QRadar may index custom properties after the raw event is searchable; locally a miss is final.
-  return v === 'MISSED' && backendName === 'qradar';
+  return v === 'MISSED' && backendName === 'qradar' && j.result.detections.some(mayChange);
+}
+
+// Whether waiting can turn this detection from a miss into a hit: an intended rule (fires: true, or a
+// known gap) that returned no tied row yet, or a row with the wrong output, may once QRadar has indexed
+// more. A rule QRadar rejected (422/2000) is settled at once: the same query is rejected again. A
+// `fires: false` rule that stayed silent is not waited on, as with a DETECTED result.
+function mayChange(d: Judged['result']['detections'][number]): boolean {
+  if (!d.fires && !d.knownGap) return false;
+  const s = statusOf(d as Parameters<typeof statusOf>[0]);
+  return s === 'not-fired' || (s === 'fired' && d.outputOk === false);
 }
 
 /** Deadline of an execution: its end plus the expectation's deadline. */

@@ -4,6 +4,7 @@ import { join, resolve } from 'node:path';
 import { loadCatalog } from '../catalog/index.js';
 import { DiagnosticsError, HarnessError } from '../errors.js';
 import { loadRulesDir } from '../catalog/rules.js';
+import type { TelemetryBackend } from '../model/backend.js';
 import type { RunReport } from '../model/report.js';
 import { writeReportSetDetailed } from '../report/index.js';
 import { loadProfile } from '../telemetry/index.js';
@@ -24,6 +25,8 @@ export interface ReplayOptions {
   env?: NodeJS.ProcessEnv;
   /** Evaluate with the rules of this directory instead of the catalog's (same file names), e.g. expectations/rules/tuned. */
   rulesDir?: string;
+  /** Ask this back-end (e.g. QRadarBackend over a console that ingested the recordings) instead of the embedded engine. */
+  backend?: TelemetryBackend;
 }
 
 /** Replays a map and writes the report set; returns the report and where it is. */
@@ -46,7 +49,7 @@ export async function runReplay(o: ReplayOptions): Promise<{ report: RunReport; 
   }
   const { results, evidence } = await replayRecordings({
     entries, tests: testsByGuid(catalog), rules, engine: embeddedEngine(profile), view: telemetryView(signalSourceOf, (e, f) => rawValue(e, f, profile)),
-    read: (files) => readAll(files, profile),
+    read: (files) => readAll(files, profile), ...(o.backend ? { backend: o.backend } : {}),
   });
   const runId = `${newRunId(startedAt)}-replay`;
   const runDir = join(resolve(o.reportDir ?? 'reports'), runId);

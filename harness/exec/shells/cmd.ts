@@ -12,6 +12,8 @@ import { randomBytes } from 'node:crypto';
 import type { ShellRenderer, RenderOptions, RenderedCommand, TargetShell } from './index.js';
 import { unquotable } from './index.js';
 import { windowsArgvQuote } from './winargv.js';
+import { substituteInContext } from './context.js';
+import { CmdLexer } from './cmd-context.js';
 
 const SAFE = /^[A-Za-z0-9_@+:./\\-]+$/;
 const META = new Set(['^', '&', '|', '<', '>', '(', ')', '!', '"']);
@@ -58,6 +60,7 @@ export function cmdRenderer(targetShell: TargetShell): ShellRenderer {
   return {
     name: 'command_prompt',
     quote: (v) => cmdQuote(v, mode),
+    substitute: (text, values) => substituteInContext(text, values, new CmdLexer(mode), 'cmd.exe'),
     render(command: string, opts: RenderOptions): RenderedCommand {
       const lines = commandLines(command);
       if (mode === 'cmdline') return { commandLine: lines.join(' & ') };

@@ -29,6 +29,8 @@ export interface ShellRenderer {
   name: ExecutorName;
   /** Quotes one input-argument value as DATA for this shell (never code). Throws HARNESS_EXEC_UNQUOTABLE if impossible. */
   quote(value: string): string;
+  /** Substitutes `#{name}` placeholders in `text`, each value encoded for the quoting context it sits in (bare, '...', "...", ...). Throws HARNESS_EXEC_UNQUOTABLE naming the argument. */
+  substitute?(text: string, values: Record<string, string>): string;
   render(command: string, opts: RenderOptions): RenderedCommand;
 }
 
@@ -73,3 +75,4 @@ export { posixRenderer } from './posix.js';
 export { cmdRenderer } from './cmd.js';
 export { powershellRenderer } from './powershell.js';
 export { windowsArgvQuote } from './winargv.js';
+export { substituteInContext, unquotableArg, type ContextLexer } from './context.js';

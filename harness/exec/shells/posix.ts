@@ -2,6 +2,8 @@
 // elevation and the target allows sudo. Values are single-quoted: inside '...' nothing is special.
 import type { ShellRenderer, RenderOptions, RenderedCommand } from './index.js';
 import { unquotable } from './index.js';
+import { substituteInContext } from './context.js';
+import { PosixLexer } from './posix-context.js';
 
 // Characters that never need quoting in any POSIX shell word (keeps paths readable in audit records).
 const SAFE = /^[A-Za-z0-9_@%+=:,./-]+$/;
@@ -18,6 +20,7 @@ export function posixRenderer(name: 'sh' | 'bash'): ShellRenderer {
   return {
     name,
     quote: posixQuote,
+    substitute: (text, values) => substituteInContext(text, values, new PosixLexer(name), name),
     render(command: string, opts: RenderOptions): RenderedCommand {
       // Same shape as Invoke-AtomicTest (`sh -c "..."`), but the whole script in one shell so multi-line
       // constructs (if/fi, heredocs) keep working.

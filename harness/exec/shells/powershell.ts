@@ -6,6 +6,9 @@ import type { ShellRenderer, RenderOptions, RenderedCommand, TargetShell } from 
 import { unquotable } from './index.js';
 import { windowsArgvQuote } from './winargv.js';
 import { cmdEscape } from './cmd.js';
+import { substituteInContext } from './context.js';
+import { PowerShellLexer } from './powershell-context.js';
+import { stripComments } from './powershell-comments.js';
 
 export const PS_PREFIX = 'powershell.exe -NoProfile -NonInteractive -ExecutionPolicy Bypass';
 // PowerShell treats the typographic single quotes as quote characters too.
@@ -36,7 +39,7 @@ export function psQuote(value: string): string {
 // `;` between statements, a space where the statement continues (open brace/paren/pipe, or an
 // else/catch/finally clause that must follow its block).
 export function joinScriptLines(script: string): string {
-  const lines = script.split(/\r?\n/).map((l) => l.trim()).filter((l) => l !== '');
+  const lines = stripComments(script).split(/\r?\n/).map((l) => l.trim()).filter((l) => l !== '');
   if (lines.length > 1 && lines.some((l) => /@["']\s*$/.test(l) || /^["']@/.test(l))) {
     throw unquotable('cmd.exe', 'the script holds a here-string, which needs line breaks; use the encoded variant or a PowerShell target shell');
   }
@@ -61,6 +64,7 @@ export function powershellRenderer(targetShell: TargetShell): ShellRenderer {
   return {
     name: 'powershell',
     quote: psQuote,
+    substitute: (text, values) => substituteInContext(text, values, new PowerShellLexer(), 'PowerShell'),
     render(script: string, opts: RenderOptions): RenderedCommand {
       if (opts.encoded) return { commandLine: `${PS_PREFIX} -EncodedCommand ${encodePowerShell(script)}` };
       if (targetShell === 'cmd') {
