@@ -67,8 +67,7 @@ export function lookupOf(n: A.Expr, ctx: CompileCtx): { arg: Fn; table: Record<n
 // A predicate on a lookup folded into a per-id answer table (the DSM name is tested once per id, not per
 // event). An id missing from the table looks up NULL, so the predicate is unknown.
 export function foldLookup(lk: { arg: Fn; table: Record<number, string> }, test: (name: string) => boolean | null): Fn {
-  const answers = new Map<number, boolean | null>();
-  for (const [id, name] of Object.entries(lk.table)) answers.set(Number(id), test(name));
+  const answers = foldAnswers(lk.table, test);
   const arg = lk.arg;
   return (e, g) => {
     const v = arg(e, g);
@@ -78,8 +77,15 @@ export function foldLookup(lk: { arg: Fn; table: Record<number, string> }, test:
   };
 }
 
+// The per-id answers of a predicate on a lookup table (shared with the code generator).
+export function foldAnswers(table: Record<number, string>, test: (name: string) => boolean | null): Map<number, boolean | null> {
+  const answers = new Map<number, boolean | null>();
+  for (const [id, name] of Object.entries(table)) answers.set(Number(id), test(name));
+  return answers;
+}
+
 // A LIKE/ILIKE with a constant pattern and the wanted negation: the operand text it tests (for merging).
-function likeGroupKey(n: A.Expr, ctx: CompileCtx, not: boolean): string | null {
+export function likeGroupKey(n: A.Expr, ctx: CompileCtx, not: boolean): string | null {
   if (n.kind !== 'Like' || n.not !== not || (n.op !== 'LIKE' && n.op !== 'ILIKE') || n.pattern.kind !== 'Literal' || typeof n.pattern.value !== 'string') return null;
   if (lookupOf(n.left, ctx)) return null;
   return `${n.op} ${ctx.source.body.slice(n.left.start, n.left.end).replace(/\s+/g, ' ')}`;

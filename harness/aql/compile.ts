@@ -103,7 +103,8 @@ function compileNode(n: A.Expr, ctx: CompileCtx): Fn {
   }
 }
 
-function truthy(v: unknown): boolean {
+// AQL truth of a non-null value (true, a non-zero number, or the text true).
+export function truthy(v: unknown): boolean {
   return v === true || (typeof v === 'number' && v !== 0) || v === 'true';
 }
 

@@ -6,6 +6,7 @@ import type { NormalizedEvent } from '../model/event.js';
 import type { AqlRow, RuleRowWithSource } from '../model/backend.js';
 import type { TimeWindow } from '../telemetry/types.js';
 import { compileExpr, type AggSpec, type CompileCtx, type UnknownName } from './compile.js';
+import { generateWhere } from './codegen.js';
 import { columnKey } from './columns.js';
 import { resolveEnv, type AqlEnv, type ResolvedEnv } from './env.js';
 import { BUILTIN_FIELDS } from './fields.js';
@@ -61,7 +62,9 @@ export function compileQuery(query: A.Query, source: Source, env: ResolvedEnv): 
   for (const it of query.select ?? []) if (it.alias !== null) aliases.set(it.alias, it.expr);
   const unknowns: UnknownName[] = [];
   const base: CompileCtx = { source, profile: env.profile, now: env.now, timeZone: env.timeZone, matches: env.matches, unknownFields: env.unknownFields, aliases, aliasFirst: false, aggregates: null, unknowns, memo: new Map() };
-  const where = query.where ? compileExpr(query.where, base) : null;
+  // The closure compile reports every error and unknown name; the generated function then replaces it.
+  const whereClosure = query.where ? compileExpr(query.where, base) : null;
+  const where = query.where && whereClosure ? generateWhere(query.where, base) ?? whereClosure : null;
   const aggs: AggSpec[] = [];
   const selCtx: CompileCtx = { ...base, aggregates: aggs };
   const projections: Projection[] | null = query.select ? query.select.map((it) => ({ key: columnKey(it, source), fn: compileExpr(it.expr, selCtx) })) : null;
@@ -83,7 +86,9 @@ export function compileQuery(query: A.Query, source: Source, env: ResolvedEnv): 
   const tf = env.timeField;
   const w = window;
   const inWindow = w ? (e: NormalizedEvent) => { const t = e[tf]; return typeof t === 'number' && t >= w.start && t < w.stop; } : () => true;
-  const matches = where ? (e: NormalizedEvent) => inWindow(e) && where(e) === true : inWindow;
+  const matches = where
+    ? w ? (e: NormalizedEvent) => { const t = e[tf]; return typeof t === 'number' && t >= w.start && t < w.stop && where(e) === true; } : (e: NormalizedEvent) => where(e) === true
+    : inWindow;
   const limit = query.limit ? query.limit.value : Infinity;
 
   const project = (e: NormalizedEvent, g?: unknown[]): AqlRow => {
@@ -96,12 +101,20 @@ export function compileQuery(query: A.Query, source: Source, env: ResolvedEnv): 
   function runIndexed(events: Iterable<NormalizedEvent>): RuleRowWithSource[] {
     if (grouped) return runGrouped(events);
     const out: { row: AqlRow; sources: number[]; keys: unknown[] }[] = [];
-    let i = -1;
-    for (const e of events) {
-      i++;
-      if (!matches(e)) continue;
+    const take = (e: NormalizedEvent, i: number): boolean => {
       out.push({ row: project(e), sources: [i], keys: orderBy.map((o) => o.fn(e)) });
-      if (orderBy.length === 0 && out.length >= limit) break;
+      return orderBy.length === 0 && out.length >= limit;
+    };
+    // Arrays by index: the iterator protocol allocated a result object per event here.
+    if (Array.isArray(events)) {
+      const list = events as NormalizedEvent[];
+      for (let i = 0; i < list.length; i++) if (matches(list[i]) && take(list[i], i)) break;
+    } else {
+      let i = -1;
+      for (const e of events) {
+        i++;
+        if (matches(e) && take(e, i)) break;
+      }
     }
     sortRows(out);
     return out.slice(0, limit).map(({ row, sources }) => ({ row, sources }));
