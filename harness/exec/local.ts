@@ -7,7 +7,7 @@ import { copyFile, mkdir } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import type { Target } from '../model/config.js';
 import type { ExecOptions, ExecResult, Executor, PortForward } from './types.js';
-import { BoundedBuffer, DEFAULT_MAX_OUTPUT } from './output.js';
+import { BoundedBuffer, DEFAULT_MAX_OUTPUT, buildResult } from './output.js';
 import { HarnessError } from '../errors.js';
 import { relay } from './relay.js';
 
@@ -63,23 +63,7 @@ export class LocalExecutor implements Executor {
     const r = await child;
     if (timer) clearTimeout(timer);
     opts.signal?.removeEventListener('abort', onAbort);
-    const finishedAt = Date.now();
-    const exitCode = timedOut || aborted ? null : (r.exitCode ?? null);
-    return {
-      command,
-      target: this.target,
-      exitCode,
-      signal: r.signal ?? null,
-      stdout: out.text(),
-      stderr: err.text(),
-      startedAt,
-      finishedAt,
-      durationMs: finishedAt - startedAt,
-      timedOut,
-      aborted,
-      truncated: out.truncated || err.truncated,
-      failed: exitCode !== 0 || timedOut || aborted,
-    };
+    return buildResult({ command, target: this.target, exitCode: r.exitCode ?? null, signal: r.signal ?? null, out, err, startedAt, timedOut, aborted });
   }
 
   // Copies a file (the "remote" is this machine).

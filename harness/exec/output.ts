@@ -1,4 +1,7 @@
-// Bounded capture of a process's stdout/stderr: keeps the first maxBytes of each, counts the rest.
+// Bounded capture of a process's stdout/stderr: keeps the first maxBytes of each, counts the rest; and the
+// one ExecResult builder both executors use.
+import type { ExecResult } from './types.js';
+
 export const DEFAULT_MAX_OUTPUT = 1024 * 1024;
 
 export class BoundedBuffer {
@@ -25,4 +28,37 @@ export class BoundedBuffer {
   text(): string {
     return Buffer.concat(this.chunks).toString('utf8');
   }
+}
+
+export interface ResultParts {
+  command: string;
+  target: string;
+  exitCode: number | null;
+  signal: string | null;
+  out: BoundedBuffer;
+  err: BoundedBuffer;
+  startedAt: number;
+  timedOut: boolean;
+  aborted: boolean;
+}
+
+// The ExecResult of a finished command (exit code null after a timeout or abort: the harness ended it).
+export function buildResult(p: ResultParts): ExecResult {
+  const finishedAt = Date.now();
+  const exitCode = p.timedOut || p.aborted ? null : p.exitCode;
+  return {
+    command: p.command,
+    target: p.target,
+    exitCode,
+    signal: p.signal,
+    stdout: p.out.text(),
+    stderr: p.err.text(),
+    startedAt: p.startedAt,
+    finishedAt,
+    durationMs: finishedAt - p.startedAt,
+    timedOut: p.timedOut,
+    aborted: p.aborted,
+    truncated: p.out.truncated || p.err.truncated,
+    failed: exitCode !== 0 || p.timedOut || p.aborted,
+  };
 }

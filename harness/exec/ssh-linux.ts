@@ -14,10 +14,13 @@ export function linuxWrap(commandLine: string): string {
 }
 
 // TERM the group, wait up to 2 s for it to go, then KILL (through sudo when the target allows it,
-// because an elevated command's processes are root's).
+// because an elevated command's processes are root's). "Gone" means no live member: a killed process stays
+// a zombie until init reaps it, and a container's init may reap only every second or two, which `kill -0`
+// alone would count as alive. Without a ps that shows pgid and stat (procps, busybox), kill -0 decides.
 export function killGroupCommand(pgid: number, sudo: boolean): string {
   const k = (sig: string): string => (sudo ? `{ sudo -n kill -${sig} -- -${pgid} || kill -${sig} -- -${pgid}; }` : `kill -${sig} -- -${pgid}`);
-  return `${k('TERM')} 2>/dev/null; i=0; while [ $i -lt 20 ] && kill -0 -- -${pgid} 2>/dev/null; do sleep 0.1; i=$((i+1)); done; ${k('KILL')} 2>/dev/null; true`;
+  const live = `if ps -A -o pgid= -o stat= >/dev/null 2>&1; then ps -A -o pgid= -o stat= | awk '$1 == ${pgid} && $2 !~ /^Z/ { f = 1 } END { exit !f }'; else kill -0 -- -${pgid} 2>/dev/null; fi`;
+  return `${k('TERM')} 2>/dev/null; i=0; while [ $i -lt 20 ] && { ${live}; }; do sleep 0.1; i=$((i+1)); done; ${k('KILL')} 2>/dev/null; true`;
 }
 
 // Strips the marker line from the start of stderr and remembers the group id.

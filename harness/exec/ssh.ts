@@ -1,19 +1,28 @@
 // The SSH executor (ssh2): one connection per target, one channel per command on it, keep-alive,
 // pinned host key. On Linux each command runs in its own process group (sshd's session); the group id
 // comes back first on stderr (a marker line that is stripped), so a timeout or abort kills the whole remote
-// tree through a second channel: TERM, then KILL.
+// tree through a second channel: TERM, then KILL. On Windows the tree is found by the execution's marker on
+// its command lines (ExecOptions.killMatch) and killed with taskkill /T /F (ssh-windows.ts). Kill channels
+// have their own reserved slots, so a kill never waits behind the very commands it has to end.
 import { Client, type ClientChannel, type SFTPWrapper } from 'ssh2';
 import { Semaphore } from './semaphore.js';
 import { connect as netConnect } from 'node:net';
 import type { Target } from '../model/config.js';
 import type { ExecOptions, ExecResult, Executor, PortForward } from './types.js';
 import { HarnessError } from '../errors.js';
-import { BoundedBuffer, DEFAULT_MAX_OUTPUT } from './output.js';
+import { BoundedBuffer, DEFAULT_MAX_OUTPUT, buildResult } from './output.js';
 import { fingerprintOf } from './hostkey.js';
 import { connectConfig, connectError, hostKeyError, pinnedFingerprints, type SshOptions } from './ssh-config.js';
 import { PgidMarkerFilter, linuxWrap, killGroupCommand, withEnv } from './ssh-linux.js';
+import { checkKillMatch, windowsCommand, windowsKillCommand } from './ssh-windows.js';
 
 const CLOSE_GRACE_MS = 5000;
+/** Channels kept for kills on top of maxChannels: 8 + 2 = OpenSSH's default MaxSessions (10). */
+export const KILL_CHANNELS = 2;
+const KILL_RETRIES = 20;
+const KILL_RETRY_MS = 250;
+/** A kill command still running after this is left behind (Windows PowerShell + CIM can take seconds). */
+const KILL_TIMEOUT_MS = 30_000;
 
 export class SshExecutor implements Executor {
   readonly target: string;
@@ -23,7 +32,9 @@ export class SshExecutor implements Executor {
   private sftpP?: Promise<SFTPWrapper>;
   private forwards = new Map<string, { host: string; port: number }>();
   // Channels open at once: sshd's MaxSessions (default 10) bounds them per connection; extra commands queue.
+  // Kills use their own slots so that maxChannels hung commands can still all be killed.
   private readonly channels: Semaphore;
+  private readonly killChannels = new Semaphore(KILL_CHANNELS);
 
   constructor(private readonly t: Target, private readonly opts: SshOptions = {}) {
     this.target = t.name;
@@ -75,6 +86,7 @@ export class SshExecutor implements Executor {
   // Runs one rendered command line; a non-zero exit, timeout or abort is a result, a lost connection throws.
   async exec(command: string, opts: ExecOptions = {}): Promise<ExecResult> {
     this.requireClient();
+    if (opts.killMatch !== undefined) checkKillMatch(opts.killMatch);
     await this.channels.acquire();
     try {
       return await this.execOnChannel(command, opts);
@@ -94,43 +106,66 @@ export class SshExecutor implements Executor {
     let exitCode: number | null = null;
     let exitSignal: string | null = null;
     let gotExit = false;
+    const onStatus = (code: unknown, signal: unknown): void => {
+      if (gotExit || (typeof code !== 'number' && typeof signal !== 'string')) return;
+      gotExit = true;
+      exitCode = typeof code === 'number' ? code : null;
+      exitSignal = typeof signal === 'string' ? signal : null;
+    };
+    const marker = new PgidMarkerFilter((chunk) => err.push(chunk));
+    let closed!: Promise<void>;
     const stream = await new Promise<ClientChannel>((resolve, reject) => {
       client.exec(line, (e, s) => {
         if (e) return reject(this.channelError(e));
-        // Synchronously, inside the callback: a fast command's exit-status can arrive in the same
-        // packet batch, and ssh2 emits 'exit' before an awaiting caller would get to listen.
-        s.on('exit', (code: number | null, signal?: string) => {
-          gotExit = true;
-          exitCode = code ?? null;
-          exitSignal = signal ?? null;
-        });
+        // Every listener goes on here, synchronously, never after an await: ssh2 handles a whole socket read
+        // in one go, so under load CHANNEL_SUCCESS (this callback), the output, exit-status, EOF and CLOSE of
+        // a quick command come in one batch and 'exit' is emitted before an awaiting caller could listen
+        // (its exitCode would be null). 'close' repeats the status as arguments (ssh2 fills both from the
+        // same exit-status/exit-signal request), so it is taken from there as well.
+        s.on('exit', onStatus);
+        closed = new Promise<void>((done) => s.once('close', (code: unknown, signal: unknown) => { onStatus(code, signal); done(); }));
+        s.on('data', (c: Buffer) => out.push(c));
+        s.stderr.on('data', (c: Buffer) => (linux ? marker.push(c) : err.push(c)));
         resolve(s);
       });
     });
-    const marker = new PgidMarkerFilter((chunk) => err.push(chunk));
     let timedOut = false;
     let aborted = false;
-    stream.on('data', (c: Buffer) => out.push(c));
-    stream.stderr.on('data', (c: Buffer) => (linux ? marker.push(c) : err.push(c)));
     stream.end(opts.stdin ?? undefined);
-    const closed = new Promise<void>((resolve) => stream.once('close', () => resolve()));
     let forceTimer: NodeJS.Timeout | undefined;
+    let giveUpTimer: NodeJS.Timeout | undefined;
+    let giveUp!: () => void;
+    const givenUp = new Promise<void>((resolve) => (giveUp = resolve));
+    // OpenSSH answers a channel close only once the session's child has exited (session_close_by_channel),
+    // so a tree the kill missed would hold the channel forever: after closing it, stop waiting for it.
+    const closeAndGiveUp = (): void => {
+      stream.close();
+      giveUpTimer = setTimeout(giveUp, CLOSE_GRACE_MS).unref();
+    };
+    let killing = false;
     const kill = (): void => {
-      // Windows: no process id comes back over cmd.exe, so closing the channel is all we can do (see report).
-      if (!linux) return void stream.close();
+      if (killing) return; // an abort after the timeout (or the reverse) kills once
+      killing = true;
+      if (!linux) {
+        // Windows: without a marker there is nothing to find the tree by; closing the channel is all we can do.
+        if (opts.killMatch === undefined) return closeAndGiveUp();
+        void this.killRemote(windowsKillCommand(opts.killMatch, this.t.shell ?? 'cmd')).finally(closeAndGiveUp);
+        return;
+      }
       // An early abort may come before the group id: wait briefly for the marker line.
       void Promise.race([marker.known, new Promise((r) => setTimeout(r, 2000).unref())])
-        .then(() => this.killRemote(marker.pgid))
+        .then(() => (marker.pgid === undefined ? undefined : this.killRemote(killGroupCommand(marker.pgid, this.t.sudo))))
         .finally(() => {
           // If the tree is gone the channel closes by itself; this is the backstop.
-          forceTimer = setTimeout(() => stream.close(), CLOSE_GRACE_MS).unref();
+          forceTimer = setTimeout(closeAndGiveUp, CLOSE_GRACE_MS).unref();
         });
     };
     const timer = opts.timeoutMs ? setTimeout(() => { timedOut = true; kill(); }, opts.timeoutMs) : undefined;
     const onAbort = (): void => { aborted = true; kill(); };
     if (opts.signal?.aborted) onAbort();
     else opts.signal?.addEventListener('abort', onAbort, { once: true });
-    await closed;
+    await Promise.race([closed, givenUp]);
+    if (giveUpTimer) clearTimeout(giveUpTimer);
     if (timer) clearTimeout(timer);
     if (forceTimer) clearTimeout(forceTimer);
     opts.signal?.removeEventListener('abort', onAbort);
@@ -141,36 +176,29 @@ export class SshExecutor implements Executor {
         fix: 'check the host and network; call connect() again to reconnect (the command may or may not have run)',
       });
     }
-    const finishedAt = Date.now();
-    const code = timedOut || aborted ? null : exitCode;
-    return {
-      command,
-      target: this.target,
-      exitCode: code,
-      signal: exitSignal,
-      stdout: out.text(),
-      stderr: err.text(),
-      startedAt,
-      finishedAt,
-      durationMs: finishedAt - startedAt,
-      timedOut,
-      aborted,
-      truncated: out.truncated || err.truncated,
-      failed: code !== 0 || timedOut || aborted,
-    };
+    return buildResult({ command, target: this.target, exitCode, signal: exitSignal, out, err, startedAt, timedOut, aborted });
   }
 
-  // Kills a remote Linux process tree (its process group) through a second channel.
-  private async killRemote(pgid: number | undefined): Promise<void> {
-    if (pgid === undefined || !this.ready || !this.client) return;
-    const cmd = killGroupCommand(pgid, this.t.sudo);
-    await new Promise<void>((resolve) => {
-      this.client!.exec(cmd, (e, s) => {
-        if (e) return resolve();
-        s.on('close', () => resolve()).resume();
-        s.stderr.resume();
-      });
-    });
+  // Runs a kill command on a second channel from the reserved kill slots. A refused channel is tried again:
+  // sshd's MaxSessions also counts channels this executor does not bound (SFTP), so one can free up.
+  private async killRemote(cmd: string): Promise<void> {
+    await this.killChannels.acquire();
+    try {
+      for (let i = 0; i < KILL_RETRIES && this.ready && this.client; i++) {
+        const ran = await new Promise<boolean>((resolve) => {
+          this.client!.exec(cmd, (e, s) => {
+            if (e) return resolve(false);
+            const stuck = setTimeout(() => { s.close(); resolve(true); }, KILL_TIMEOUT_MS).unref();
+            s.on('close', () => { clearTimeout(stuck); resolve(true); }).resume();
+            s.stderr.resume();
+          });
+        });
+        if (ran) return;
+        await new Promise((r) => setTimeout(r, KILL_RETRY_MS));
+      }
+    } finally {
+      this.killChannels.release();
+    }
   }
 
   // SFTP upload.
@@ -242,11 +270,4 @@ export class SshExecutor implements Executor {
   private transferError(what: string, from: string, to: string, e: Error): HarnessError {
     return new HarnessError('HARNESS_EXEC_TRANSFER', `${what} ${from} -> ${to} on target '${this.target}' failed: ${e.message}`, { phase: 'io', fix: 'check both paths and permissions' });
   }
-}
-
-function windowsCommand(command: string, env?: Record<string, string>): string {
-  if (env && Object.keys(env).length > 0) {
-    throw new HarnessError('HARNESS_EXEC_ENV', 'environment variables are not supported for Windows SSH targets', { phase: 'exec', fix: 'put the values in the command as quoted input arguments' });
-  }
-  return command;
 }

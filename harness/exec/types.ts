@@ -10,6 +10,13 @@ export interface ExecOptions {
   maxOutputBytes?: number;
   stdin?: string;
   env?: Record<string, string>;
+  /**
+   * Windows targets: a token ([a-z0-9-], normally the execution marker) on the command lines of the process
+   * tree to kill at a timeout or abort (taskkill /T /F on every process whose CommandLine holds it). Without
+   * it, a Windows timeout only closes the channel. Checked on every target (HARNESS_EXEC_KILL_MATCH), unused on
+   * Linux (the process group is known).
+   */
+  killMatch?: string;
 }
 
 export interface ExecResult {

@@ -133,7 +133,7 @@ export async function runTest(exec: Executor, p: PlannedTest, ctx: TestContext):
       record.reason = out.notExecuted;
       return out;
     }
-    const r = await exec.exec(command.commandLine, { timeoutMs: ctx.config.timeouts.testMs, signal: ctx.signal, maxOutputBytes: MAX_OUTPUT });
+    const r = await exec.exec(command.commandLine, { timeoutMs: ctx.config.timeouts.testMs, signal: ctx.signal, maxOutputBytes: MAX_OUTPUT, killMatch: marker });
     out.window = { start: r.startedAt, stop: r.finishedAt };
     // The channel ended because the connection did: whatever the command did, it did not finish under our eyes.
     if (!exec.isConnected() && !r.timedOut && !r.aborted) return lost(new Error(`the connection to ${target.name} dropped while the command ran`));

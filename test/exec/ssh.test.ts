@@ -4,7 +4,7 @@
 import { expect } from 'chai';
 import { execFileSync } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdtempSync, readFileSync, writeFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync, rmSync, existsSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -14,6 +14,7 @@ import { createExecutor, fingerprintOf } from '../../harness/exec/index.js';
 import { SshExecutor } from '../../harness/exec/ssh.js';
 import type { Executor } from '../../harness/exec/types.js';
 import type { Target } from '../../harness/model/config.js';
+import { waitForPort } from '../../harness/lab/sshd.js';
 
 async function refused(t: Target): Promise<{ code: string; message: string; fix?: string; phase?: string }> {
   try {
@@ -27,6 +28,23 @@ async function refused(t: Target): Promise<{ code: string; message: string; fix?
 // Live (non-zombie) processes whose command line holds `marker`.
 function liveWith(marker: string): string[] {
   return execFileSync('ps', ['-eo', 'stat=,args='], { encoding: 'utf8' }).split('\n').filter((l) => l.includes(marker) && !/^\s*Z/.test(l));
+}
+
+// Live (non-zombie) processes pgrep -f finds with `marker` in their command line.
+function pgrepLive(marker: string): string[] {
+  let out = '';
+  try {
+    out = execFileSync('pgrep', ['-f', '-a', marker], { encoding: 'utf8' });
+  } catch {
+    return []; // exit 1: none
+  }
+  return out.split('\n').filter(Boolean).filter((l) => {
+    try {
+      return !/^\d+ \(.*\) Z /.test(readFileSync(`/proc/${l.split(' ')[0]}/stat`, 'utf8'));
+    } catch {
+      return false; // gone meanwhile
+    }
+  });
 }
 
 describe('SSH executor against a real sshd (lab namespace)', function () {
@@ -137,6 +155,36 @@ describe('SSH executor against a real sshd (lab namespace)', function () {
     expect(r.aborted).to.equal(true);
     for (let i = 0; i < 40 && liveWith(marker).length > 0; i++) await new Promise((res) => setTimeout(res, 100));
     expect(liveWith(marker)).to.deep.equal([]);
+  });
+
+  it('8 hung commands timing out together, with an SFTP channel open, on an sshd with MaxSessions 10: every tree is killed (reserved kill channels)', async () => {
+    // A second sshd in the same namespace, as the lab's but with OpenSSH's default MaxSessions 10, so
+    // 8 commands + SFTP + 1 kill fill it: a kill must use the reserved slots and retry a refused channel.
+    const h = lab.state.hosts[0];
+    const conf = join(work, 'sshd_config_max10');
+    const pidFile = join(work, 'sshd_max10.pid');
+    const text = readFileSync(join(lab.state.dir, 'host1', 'sshd_config'), 'utf8')
+      .replace(/^ListenAddress (.*):22$/m, 'ListenAddress $1:2222').replace(/^PidFile .*$/m, `PidFile ${pidFile}`).replace(/^MaxSessions .*$/m, 'MaxSessions 10');
+    writeFileSync(conf, text);
+    execFileSync('ip', ['netns', 'exec', h.netns, existsSync('/usr/sbin/sshd') ? '/usr/sbin/sshd' : '/sbin/sshd', '-f', conf, '-E', join(work, 'sshd_max10.log')]);
+    const own = new SshExecutor({ ...t, port: 2222 });
+    const marker = `ath-eight-${randomBytes(4).toString('hex')}`;
+    try {
+      await waitForPort(t.address!, 2222, 10_000);
+      await own.connect();
+      writeFileSync(join(work, 'small.txt'), 'x');
+      await own.upload(join(work, 'small.txt'), `/tmp/${marker}.txt`); // keeps the SFTP channel open
+      const rs = await Promise.all(Array.from({ length: 8 }, (_, i) =>
+        own.exec(`bash -c 'exec -a ${marker}-${i}-child sleep 600 & exec -a ${marker}-${i} sleep 601'`, { timeoutMs: 1500 })));
+      expect(rs.map((r) => r.timedOut)).to.deep.equal(Array(8).fill(true));
+      expect(rs.every((r) => r.durationMs < 10_000)).to.equal(true);
+      for (let i = 0; i < 50 && pgrepLive(marker).length > 0; i++) await new Promise((res) => setTimeout(res, 100));
+      expect(pgrepLive(marker)).to.deep.equal([]);
+      expect((await own.exec(`rm -f /tmp/${marker}.txt; echo ok`)).stdout).to.equal('ok\n');
+    } finally {
+      await own.close();
+      if (existsSync(pidFile)) process.kill(Number(readFileSync(pidFile, 'utf8').trim()), 'SIGTERM');
+    }
   });
 
   it('SFTP upload and download round-trip byte for byte', async () => {
