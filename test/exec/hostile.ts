@@ -1,17 +1,9 @@
 // Hostile input-argument values for the quoting tests: a hand-picked list (shell metacharacters,
 // command substitution, cmd and PowerShell specials, unicode) plus strings generated from a fixed seed.
 
-// mulberry32: a tiny seeded PRNG, so every run tests the same strings.
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { prng } from '../helpers/prng.js';
+
+export { prng };
 
 const PIECES = [
   "'", '"', '`', '$', '(', ')', '{', '}', '[', ']', ';', '|', '&', '<', '>', '^', '%', '!', '*', '?', '~', '#', '\\', '/', ' ', '\t', '\n', '\r',
