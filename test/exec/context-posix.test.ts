@@ -12,7 +12,7 @@ import { substituteInContext } from '../../harness/exec/shells/context.js';
 import { PosixLexer } from '../../harness/exec/shells/posix-context.js';
 import { substituteArgs } from '../../harness/catalog/args.js';
 import { generated, handPicked } from './hostile.js';
-import { hasCommand } from '../helpers/env.js';
+import { requireOrSkip, hasCommand } from '../helpers/env.js';
 
 const canary = `/tmp/ath-ctx-canary-${randomBytes(4).toString('hex')}`;
 const VALUES = [...handPicked(canary), ...generated(200, 0xc0ffee)];
@@ -89,11 +89,7 @@ describe('context-aware substitution through real POSIX shells', function () {
   }
 
   it('dash (the sh lexer): the same values and contexts', function () {
-    if (!hasCommand('dash')) {
-      // eslint-disable-next-line no-console
-      console.log('      (skipped: dash not installed)');
-      this.skip();
-    }
+    requireOrSkip(this, hasCommand('dash'), 'dash not installed (Debian package dash)');
     const { ok } = check('sh', direct('dash'), (t, v) => substituteInContext(t, v, new PosixLexer('sh'), 'sh'));
     expect(ok).to.be.greaterThan(VALUES.length * (CONTEXTS.length - 1));
   });
