@@ -1,9 +1,7 @@
 // `harness report REPORT --format html|junit|md|navigator|json [--out F]`: re-renders a stored report.
 import { Command, Option } from 'commander';
-import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
 import { action, EXIT_OK } from './common.js';
-import { loadReport, resolveReportPath, writers, REPORT_FORMATS, type ReportFormat } from '../report/index.js';
+import { loadReport, readEvidence, resolveReportPath, writers, REPORT_FORMATS, type ReportFormat } from '../report/index.js';
 import { writeFileAtomic } from '../util/atomic-write.js';
 
 export function register(program: Command): void {
@@ -17,10 +15,7 @@ export function register(program: Command): void {
       const file = resolveReportPath(path);
       const report = loadReport(file);
       // The evidence lives beside report.json; re-attach it so HTML cells can show their events.
-      const evidenceFile = join(dirname(file), 'evidence.jsonl');
-      if (!report.evidence && existsSync(evidenceFile)) {
-        report.evidence = readFileSync(evidenceFile, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as unknown);
-      }
+      report.evidence ??= readEvidence(file);
       const out = writers[opts.format].render(report);
       if (opts.out && opts.out !== '-') {
         writeFileAtomic(opts.out, out);

@@ -12,7 +12,7 @@ import { renderMarkdown } from './writers/markdown.js';
 import { renderNavigator } from './writers/navigator.js';
 
 export { summarize, isGap, residueOf, resultKey } from './summary.js';
-export { loadReport, resolveReportPath } from './load.js';
+export { loadReport, resolveReportPath, readEvidence } from './load.js';
 export { explainResult, resultTitle } from './describe.js';
 
 /** Each writer: a format name, its file in the run directory, and how to render the model. */

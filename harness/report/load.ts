@@ -1,7 +1,7 @@
 // Reads a report.json back (for `harness report`, `harness diff`, `harness tune`), with a clear error
 // when the path is wrong or the file is not a report of a version we understand.
 import { existsSync, readFileSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { HarnessError } from '../errors.js';
 import type { RunReport } from '../model/report.js';
 
@@ -35,4 +35,20 @@ export function loadReport(path: string): RunReport {
     throw new HarnessError('HARNESS_REPORT_VERSION', `report schemaVersion ${String(r.schemaVersion)} is not supported (this harness reads version 1)`, { location: { file }, fix: 'use the harness version that wrote it' });
   }
   return r as RunReport;
+}
+
+/**
+ * The evidence events stored beside a report (evidence.jsonl), or undefined when there is none. A line
+ * that is not JSON is an error naming the file and line, with `code` (the caller's) and the fix.
+ */
+export function readEvidence(reportFile: string, code = 'HARNESS_REPORT_INVALID'): unknown[] | undefined {
+  const f = join(dirname(reportFile), 'evidence.jsonl');
+  if (!existsSync(f)) return undefined;
+  return readFileSync(f, 'utf8').split('\n').filter(Boolean).map((l, i) => {
+    try {
+      return JSON.parse(l) as unknown;
+    } catch {
+      throw new HarnessError(code, 'evidence.jsonl line is not JSON', { location: { file: f, line: i + 1 }, fix: 'the file is damaged; rerun the report' });
+    }
+  });
 }

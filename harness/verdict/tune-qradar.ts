@@ -5,7 +5,6 @@
 // in QRadar's answer by the join key (starttime, logsourceid, payload). If QRadar no longer returns all of
 // them (retention, a changed log source) and the rule did not fire on those it returned, nothing is proven:
 // INCONCLUSIVE, never a flip to MISSED.
-import { createHash } from 'node:crypto';
 import { HarnessError } from '../errors.js';
 import type { EventFetch, RuleRun, TelemetryBackend } from '../model/backend.js';
 import type { RuleFile } from '../model/catalog.js';
@@ -15,6 +14,7 @@ import type { RunReport, TestResult, Verdict } from '../model/report.js';
 import { eventKey } from '../qradar/rows.js';
 import type { TimeWindow } from '../telemetry/types.js';
 import { isRuleRejection } from './rules.js';
+import { sha256Hex } from '../catalog/rules.js';
 import { baselineCounts, evidenceRefs, latest, outcomeOf, settledAfter, verdictWith, type TuneInput, type TuneOutcome, type TuneRow, type TuneRule } from './tune.js';
 
 export interface QRadarTuneInput extends TuneInput {
@@ -65,7 +65,7 @@ export function reportTargets(report: RunReport, replaces: string, available: Ta
 }
 
 function asRuleFile(id: string, r: TuneRule): RuleFile {
-  return { id, path: r.path ?? id, text: r.text, sha256: createHash('sha256').update(r.text).digest('hex') };
+  return { id, path: r.path ?? id, text: r.text, sha256: sha256Hex(r.text) };
 }
 
 // A rule run over the fetched events, with each row's sources moved to the evidence events of the same key.

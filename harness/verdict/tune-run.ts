@@ -7,7 +7,7 @@ import { loadCatalog } from '../catalog/index.js';
 import { HarnessError } from '../errors.js';
 import type { NormalizedEvent } from '../model/event.js';
 import type { RunReport } from '../model/report.js';
-import { loadReport, resolveReportPath } from '../report/load.js';
+import { loadReport, readEvidence, resolveReportPath } from '../report/load.js';
 import { loadProfile } from '../telemetry/index.js';
 import { rawValue, signalSourceOf } from '../telemetry/sources.js';
 import { resolveConfig } from '../config/index.js';
@@ -41,11 +41,9 @@ function readRule(path: string, what: string): TuneRule {
 /** The evidence events stored with a report (report.evidence, else evidence.jsonl beside report.json). */
 export function loadEvidence(reportFile: string, report: RunReport): NormalizedEvent[] {
   if (Array.isArray(report.evidence) && report.evidence.length) return report.evidence as NormalizedEvent[];
-  const f = join(dirname(reportFile), 'evidence.jsonl');
-  if (!existsSync(f)) throw new HarnessError('HARNESS_TUNE_NO_EVIDENCE', `no evidence.jsonl beside ${reportFile}`, { location: { file: f }, fix: 'tune against a report written by `harness run` or `harness replay` (they store the events they judged)' });
-  return readFileSync(f, 'utf8').split('\n').filter(Boolean).map((l, i) => {
-    try { return JSON.parse(l) as NormalizedEvent; } catch { throw new HarnessError('HARNESS_TUNE_NO_EVIDENCE', 'evidence.jsonl line is not JSON', { location: { file: f, line: i + 1 }, fix: 'the file is damaged; rerun the report' }); }
-  });
+  const events = readEvidence(reportFile, 'HARNESS_TUNE_NO_EVIDENCE');
+  if (!events) throw new HarnessError('HARNESS_TUNE_NO_EVIDENCE', `no evidence.jsonl beside ${reportFile}`, { location: { file: join(dirname(reportFile), 'evidence.jsonl') }, fix: 'tune against a report written by `harness run` or `harness replay` (they store the events they judged)' });
+  return events as NormalizedEvent[];
 }
 
 /** Runs the tuning check; `replaces` is the rule id the report's detections use. */

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { mkdtempSync, existsSync, readFileSync } from 'node:fs';
+import { mkdtempSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fixtureReport } from '../helpers/report-fixture.js';
@@ -99,5 +99,15 @@ describe('report diff and history', () => {
     expect(missing.exitCode).to.equal(2);
     expect(missing.stderr).to.match(/no report at .*nope.*HARNESS_REPORT_NOT_FOUND/s);
     expect(missing.stderr).to.not.match(/at .*\.ts:\d+/); // no stack trace
+  });
+
+  it('harness report names the damaged evidence line instead of crashing', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ath-rep-'));
+    writeReportSetDetailed(fixtureReport(), join(dir, 'run'));
+    writeFileSync(join(dir, 'run', 'evidence.jsonl'), '{"ok":1}\n{not json\n');
+    const r = await runCli(['report', join(dir, 'run'), '--format', 'html']);
+    expect(r.exitCode).to.equal(2);
+    expect(r.stderr).to.match(/evidence\.jsonl:2: evidence\.jsonl line is not JSON \[HARNESS_REPORT_INVALID\]/);
+    expect(r.stderr).to.not.contain('internal error');
   });
 });
