@@ -53,17 +53,28 @@ export class SshExecutor implements Executor {
       return pinned.fingerprints.includes(offered);
     };
     const client = new Client();
+    // One listener for the client's whole life, on before connect(): ssh2 can emit 'error' twice for one
+    // failed attempt (a socket reset, then 'Connection lost before handshake' on close), and an 'error'
+    // with no listener is an uncaught exception that takes the whole run down. The first settles connect();
+    // later ones only mark the connection down (running commands see it through their channels).
+    let settle: ((e?: Error & { level?: string }) => void) | undefined;
+    client.on('error', (e: Error & { level?: string }) => {
+      this.ready = false;
+      settle?.(e);
+    });
     await new Promise<void>((resolve, reject) => {
-      client.once('ready', () => resolve());
-      // Many small request/response packets: without TCP_NODELAY, Nagle + delayed ACK add ~40 ms per command.
-      client.once('connect', () => client.setNoDelay(true));
-      client.once('error', (e: Error & { level?: string }) => {
+      settle = (e) => {
+        settle = undefined;
+        if (!e) return resolve();
         if (offered && !pinned.fingerprints.includes(offered)) reject(hostKeyError(this.t, offered, pinned));
         else reject(connectError(this.t, e));
-      });
+        client.destroy();
+      };
+      client.once('ready', () => settle?.());
+      // Many small request/response packets: without TCP_NODELAY, Nagle + delayed ACK add ~40 ms per command.
+      client.once('connect', () => client.setNoDelay(true));
       client.connect(cfg);
     });
-    client.on('error', () => { this.ready = false; }); // later faults surface through the channels
     client.on('close', () => { this.ready = false; this.sftpP = undefined; });
     client.on('tcp connection', (info, accept, rejectConn) => {
       const to = this.forwards.get(`${info.destIP}:${info.destPort}`);

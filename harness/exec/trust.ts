@@ -21,8 +21,15 @@ export async function fetchHostKey(address: string, port: number, timeoutMs = 15
   const client = new Client();
   let got: Buffer | undefined;
   await new Promise<void>((resolve, reject) => {
-    client.once('error', (e: Error) => (got ? resolve() : reject(new HarnessError('HARNESS_EXEC_CONNECT', `cannot reach ${address}:${port}: ${(e as NodeJS.ErrnoException).code ?? e.message}`, { phase: 'connect', fix: 'check the address and port, and that sshd runs' }))));
-    client.once('ready', () => resolve());
+    // `on`, not `once`: ssh2 may emit a second 'error' for the same attempt (see SshExecutor.connect).
+    let settled = false;
+    client.on('error', (e: Error) => {
+      if (settled) return;
+      settled = true;
+      if (got) resolve();
+      else reject(new HarnessError('HARNESS_EXEC_CONNECT', `cannot reach ${address}:${port}: ${(e as NodeJS.ErrnoException).code ?? e.message}`, { phase: 'connect', fix: 'check the address and port, and that sshd runs' }));
+    });
+    client.once('ready', () => { settled = true; resolve(); });
     client.connect({ host: address, port, username: 'harness-trust', readyTimeout: timeoutMs, hostVerifier: (key: Buffer) => { got = key; return false; } });
   });
   client.destroy();
