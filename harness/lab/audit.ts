@@ -3,7 +3,7 @@
 // Note: the kernel stops at the first matching exit rule, so when an earlier rule (another lab, the
 // system's own) also matches execve, records carry THAT rule's key: find lab events by marker and
 // uid, never by this key alone.
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { run, tryRun } from './run.js';
 import { HarnessError } from '../errors.js';
 
@@ -16,11 +16,21 @@ export function labAuditRules(key: string): string[][] {
   ];
 }
 
-// The pid of the running auditd (0 when none).
+// The pid of the auditd the kernel delivers records to (0 when none). The kernel keeps naming a daemon
+// that died without deregistering (SIGKILL, a restored VM snapshot) until a delivery fails, so the pid
+// counts only while that process is alive and is auditd.
 export async function auditdPid(): Promise<number> {
   const r = await tryRun('auditctl', ['-s']);
-  const m = /^pid (\d+)/m.exec(r.stdout);
-  return m ? Number(m[1]) : 0;
+  const pid = Number(/^pid (\d+)/m.exec(r.stdout)?.[1] ?? '0');
+  return pid > 0 && isAuditd(pid) ? pid : 0;
+}
+
+function isAuditd(pid: number): boolean {
+  try {
+    return readFileSync(`/proc/${pid}/comm`, 'utf8').trim() === 'auditd';
+  } catch {
+    return false;
+  }
 }
 
 // Starts auditd if needed; returns its pid when this call started it.

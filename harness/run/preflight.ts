@@ -1,6 +1,6 @@
 // Sensor preflight per target (issue 5): is the telemetry the verdicts need being recorded at all? A
 // missing sensor is reported up front as the reason for NO_TELEMETRY, never discovered as a "gap".
-// Linux: auditd running with an execve rule (setupSensors: temporary rules, removed afterwards).
+// Linux: auditd running with an execve rule (setupSensors: starts a stopped auditd; temporary rules, removed afterwards).
 // Windows: the Sysmon service present and PowerShell script block logging on.
 import type { Executor } from '../exec/types.js';
 import type { Target } from '../model/config.js';
@@ -45,17 +45,57 @@ function ruleArgs(key: string): string[] {
   return ['b64', 'b32'].map((arch) => `-a always,exit -F arch=${arch} -S execve -k ${key}`);
 }
 
+// Is auditd delivering records? The kernel sends them to the pid `auditctl -s` names, but it keeps the
+// pid of a daemon that died without deregistering (SIGKILL, a VM restored from a snapshot) until it next
+// fails to deliver, and those records are lost: a pid is believed only when that process is auditd.
+// Without the right to run `auditctl -s`, `pidof` is all there is (running, unverified).
+const AUDITD_STATE = 'P=$($S auditctl -s 2>/dev/null | sed -n "s/^pid //p"); '
+  + 'if [ -n "$P" ] && [ "$P" != 0 ]; then if [ "$(cat /proc/$P/comm 2>/dev/null)" = auditd ]; then echo AUDITD=running; else echo AUDITD=stale:$P; fi; '
+  + 'elif pidof auditd >/dev/null 2>&1; then if [ -n "$P" ]; then echo AUDITD=unregistered; else echo AUDITD=running; fi; '
+  + 'else echo AUDITD=stopped; fi';
+
+// Starts the installed auditd and waits (up to 5 s) until the kernel names it. A stale registration is no
+// obstacle: the kernel tests the old connection when a new daemon registers and drops it.
+const START_AUDITD = 'A=; for f in /usr/sbin/auditd /sbin/auditd; do [ -x "$f" ] && A=$f && break; done; '
+  + '[ -n "$A" ] || { echo AUDITD_START=not-installed; exit 0; }; $S "$A" 2>&1; i=0; while [ $i -lt 50 ]; do '
+  + 'P=$($S auditctl -s 2>/dev/null | sed -n "s/^pid //p"); [ -n "$P" ] && [ "$P" != 0 ] && [ "$(cat /proc/$P/comm 2>/dev/null)" = auditd ] && break; '
+  + 'sleep 0.1; i=$((i+1)); done; echo AUDITD_START=done';
+
+type AuditdState = 'running' | 'stopped' | 'unregistered' | `stale:${string}`;
+
+function auditdSensor(state: AuditdState, started: string | undefined): SensorState {
+  if (state === 'running') return { name: 'auditd', ok: true, detail: started ? `auditd is running (${started})` : 'auditd is running' };
+  const fix = 'start auditd on the target (systemctl start auditd), or run with --setup-sensors';
+  const why = state === 'unregistered'
+    ? 'an auditd process runs but the kernel does not send it records (another daemon, or one in a container)'
+    : state.startsWith('stale:')
+      ? `auditd is not running: the kernel still names pid ${state.slice(6)}, a daemon that ended without deregistering`
+      : 'auditd is not running';
+  return { name: 'auditd', ok: false, detail: `${why}: no auditd telemetry will arrive${started ? ` (${started})` : ''}`, fix };
+}
+
 async function linuxPreflight(exec: Executor, target: Target, opts: { setupSensors?: boolean; key?: string }): Promise<PreflightResult> {
   const S = sudoPrefix(target);
   const probe = async () => {
-    const r = await exec.exec(`${S} if pidof auditd >/dev/null 2>&1; then echo AUDITD=running; else echo AUDITD=stopped; fi; $S auditctl -l 2>&1; true`, { timeoutMs: TIMEOUT });
+    const r = await exec.exec(`${S} ${AUDITD_STATE}; $S auditctl -l 2>&1; true`, { timeoutMs: TIMEOUT });
     const lines = r.stdout.split('\n');
-    const running = lines.includes('AUDITD=running');
+    const state = (lines.find((l) => l.startsWith('AUDITD='))?.slice(7) ?? 'stopped') as AuditdState;
     const rules = lines.filter((l) => l.startsWith('-a ') || l.startsWith('-w '));
     const denied = /permission|not permitted|password is required|must be root/i.test(r.stdout + r.stderr);
-    return { running, execve: rules.filter((l) => /\bexecve\b/.test(l)), denied };
+    return { state, running: state === 'running', execve: rules.filter((l) => /\bexecve\b/.test(l)), denied };
   };
   let p = await probe();
+  // --setup-sensors starts a stopped auditd and leaves it running: lab hosts share one kernel and one
+  // daemon, so stopping it at one target's teardown would cut off the others.
+  let started: string | undefined;
+  if (opts.setupSensors && (p.state === 'stopped' || p.state.startsWith('stale:')) && !p.denied) {
+    const r = await exec.exec(`${S} ${START_AUDITD}`, { timeoutMs: TIMEOUT });
+    const before = p.state;
+    p = await probe();
+    if (/AUDITD_START=not-installed/.test(r.stdout)) started = 'auditd is not installed (Debian/Ubuntu: apt-get install auditd)';
+    else if (p.running) started = `started by --setup-sensors${before.startsWith('stale:') ? ' after a stale registration' : ''}, left running`;
+    else started = `--setup-sensors could not start it: ${(r.stdout + r.stderr).replace(/AUDITD_START=done/, '').trim().slice(0, 300) || 'no message'}`;
+  }
   let added = false;
   const key = opts.key ?? 'ath-harness';
   const addCommands = ruleArgs(key).map((a) => `$S auditctl ${a}`);
@@ -65,9 +105,7 @@ async function linuxPreflight(exec: Executor, target: Target, opts: { setupSenso
     p = await probe();
   }
   const sensors: SensorState[] = [];
-  sensors.push(p.running
-    ? { name: 'auditd', ok: true, detail: 'auditd is running' }
-    : { name: 'auditd', ok: false, detail: 'auditd is not running: no auditd telemetry will arrive', fix: 'start auditd on the target (systemctl start auditd)' });
+  sensors.push(auditdSensor(p.state, started));
   if (p.execve.length > 0) sensors.push({ name: 'auditd-execve-rule', ok: true, detail: `execve rule: ${p.execve[0]}${added ? ' (temporary, added by --setup-sensors)' : ''}` });
   else if (p.denied) sensors.push({ name: 'auditd-execve-rule', ok: false, detail: `cannot list audit rules as ${target.user ?? 'this user'} (auditctl -l denied)`, fix: 'give the harness user sudo for auditctl, or set sudo: true on the target' });
   else sensors.push({ name: 'auditd-execve-rule', ok: false, detail: 'no audit rule records execve: process executions will not be logged', fix: `run with --setup-sensors, or add a rule: auditctl ${ruleArgs('harness')[0]}` });

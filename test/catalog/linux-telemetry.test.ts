@@ -4,14 +4,13 @@
 import { expect } from 'chai';
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync } from 'node:fs';
 import { argumentsOf, loadCatalog, substituteArgs } from '../../harness/catalog/index.js';
 import type { NormalizedEvent } from '../../harness/model/event.js';
 import { loadProfile, rawValue, readEventFiles, signalSourceOf } from '../../harness/telemetry/index.js';
 import { compileMatcher } from '../../harness/verdict/matchers.js';
 import { hasCommand, isRoot, requireOrSkip } from '../helpers/env.js';
+import { auditLogPath, auditUnavailable, ensureAuditd } from '../helpers/auditd.js';
 
-const AUDIT_LOG = '/var/log/audit/audit.log';
 const GUID = '93edc00f-f511-4f08-8b6d-08297b1a3184';
 const posixQuote = (v: string) => `'${v.replace(/'/g, `'\\''`)}'`;
 
@@ -26,20 +25,13 @@ const UNDO = [
   ['-W', '/tmp', '-p', 'wa', '-k', KEY],
 ];
 
-function auditdRunning(): boolean {
-  try {
-    return /^pid [1-9]/m.test(execFileSync('auditctl', ['-s'], { encoding: 'utf8' }));
-  } catch {
-    return false;
-  }
-}
-
 describe('catalog: T1587.003 #4 expectation against the real audit log (real auditd, real openssl)', function () {
   this.timeout(60_000);
-  before(function () {
-    requireOrSkip(this, isRoot, 'needs root to read the audit log');
-    requireOrSkip(this, existsSync(AUDIT_LOG) && hasCommand('auditctl') && hasCommand('openssl'), 'auditd or openssl is not installed');
-    requireOrSkip(this, auditdRunning(), 'the auditd daemon is not running');
+  before(async function () {
+    const why = auditUnavailable();
+    requireOrSkip(this, why === null, why ?? '');
+    requireOrSkip(this, hasCommand('openssl'), 'openssl is not installed');
+    await ensureAuditd();
     for (const r of RULES) execFileSync('auditctl', r, { stdio: 'ignore' });
   });
   after(function () {
@@ -69,7 +61,7 @@ describe('catalog: T1587.003 #4 expectation against the real audit log (real aud
     // auditd writes asynchronously: poll the log briefly until the run's events are there.
     for (let i = 0; i < 20; i++) {
       events = [];
-      for await (const e of readEventFiles([AUDIT_LOG], { profile })) if (e.payload.includes(marker)) events.push(e);
+      for await (const e of readEventFiles([auditLogPath()], { profile })) if (e.payload.includes(marker)) events.push(e);
       if (events.filter((e) => rawValue(e, 'type', profile) === 'EXECVE').length >= 2) break;
       await new Promise((r) => setTimeout(r, 250));
     }

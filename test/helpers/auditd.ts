@@ -1,6 +1,7 @@
 // The real Linux audit subsystem for live tests: make sure auditd runs, add a temporary execve rule, and
 // read what the kernel logged after a byte offset. Only what the helper added is removed afterwards.
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
+import { ensureAuditd as ensureAuditDaemon } from '../../harness/lab/audit.js';
 import { existsSync, readFileSync, statSync, openSync, readSync, closeSync } from 'node:fs';
 import { hasCommand, isRoot } from './env.js';
 
@@ -15,25 +16,52 @@ function auditctl(args: string[]): string {
   return execFileSync('auditctl', args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
 }
 
-/** Starts auditd if no daemon is registered with the kernel; returns the audit log path. */
-export function ensureAuditd(): string {
-  const status = auditctl(['-s']);
-  const pid = Number(/^pid (\d+)/m.exec(status)?.[1] ?? '0');
-  if (pid === 0) {
-    const r = spawnSync('auditd', [], { encoding: 'utf8' });
-    if (r.status !== 0) throw new Error(`could not start auditd: ${r.stderr}`);
-    for (let i = 0; i < 50; i++) {
-      if (Number(/^pid (\d+)/m.exec(auditctl(['-s']))?.[1] ?? '0') !== 0) break;
-      spawnSync('sleep', ['0.1']);
-    }
-  }
-  if (/^enabled 0/m.test(auditctl(['-s']))) auditctl(['-e', '1']);
-  let log = '/var/log/audit/audit.log';
+/** The audit log auditd writes (auditd.conf's log_file). */
+export function auditLogPath(): string {
   try {
-    const conf = readFileSync('/etc/audit/auditd.conf', 'utf8');
-    log = /^\s*log_file\s*=\s*(\S+)/m.exec(conf)?.[1] ?? log;
-  } catch { /* default path */ }
-  return log;
+    return /^\s*log_file\s*=\s*(\S+)/m.exec(readFileSync('/etc/audit/auditd.conf', 'utf8'))?.[1] ?? '/var/log/audit/audit.log';
+  } catch {
+    return '/var/log/audit/audit.log';
+  }
+}
+
+/**
+ * Makes sure a live auditd receives the kernel's records (starting it when none does, as on a fresh CI
+ * machine, or when the kernel still names a daemon that died) and auditing is enabled; returns the log
+ * path. The same check the lab uses, so a stale registration is never taken for a running daemon.
+ */
+export async function ensureAuditd(): Promise<string> {
+  await ensureAuditDaemon();
+  if (/^enabled 0/m.test(auditctl(['-s']))) auditctl(['-e', '1']);
+  return auditLogPath();
+}
+
+/**
+ * Tests that stop this machine's auditd (to prove the harness starts it, as on a fresh machine) run as
+ * root in CI, or where ATH_TEST_STOP_AUDITD=1 allows it: on a workstation auditd belongs to systemd.
+ */
+export const mayStopAuditd = isRoot && (process.env.CI !== undefined || process.env.ATH_TEST_STOP_AUDITD === '1');
+export const STOP_AUDITD_WHY = 'stops the machine\'s auditd: runs as root in CI, or with ATH_TEST_STOP_AUDITD=1';
+
+/** The pid the kernel names as its audit daemon (0 when none), whether or not that process is alive. */
+export function kernelAuditPid(): number {
+  return Number(/^pid (\d+)/m.exec(auditctl(['-s']))?.[1] ?? '0');
+}
+
+/**
+ * Stops the live auditd. 'clean' (SIGTERM): it deregisters. 'kill' (SIGKILL): it cannot, and the kernel
+ * keeps naming the dead pid until a delivery fails, which is the state a restored VM or a killed session
+ * leaves. Returns the pid that was stopped (0 when none ran).
+ */
+export async function stopAuditd(how: 'clean' | 'kill'): Promise<number> {
+  const pid = kernelAuditPid();
+  let alive = false;
+  try { alive = readFileSync(`/proc/${pid}/comm`, 'utf8').trim() === 'auditd'; } catch { /* gone */ }
+  if (pid === 0 || !alive) return 0;
+  process.kill(pid, how === 'clean' ? 'SIGTERM' : 'SIGKILL');
+  for (let i = 0; i < 100 && existsSync(`/proc/${pid}`); i++) await new Promise((r) => setTimeout(r, 50));
+  if (how === 'clean') for (let i = 0; i < 100 && kernelAuditPid() !== 0; i++) await new Promise((r) => setTimeout(r, 50));
+  return pid;
 }
 
 /** Adds `-a always,exit -F arch=b64 -S execve -k <key>`; returns the function that removes exactly it. */

@@ -7,6 +7,7 @@ import { chmodSync, existsSync, mkdtempSync, readFileSync, readlinkSync } from '
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { hasCommand, isRoot, requireOrSkip } from '../helpers/env.js';
+import { auditUnavailable, mayStopAuditd, stopAuditd } from '../helpers/auditd.js';
 import { packageRoot } from '../../harness/util/paths.js';
 
 // The CLI from source with the working directory outside the package (no targets.yaml there): tsx is
@@ -20,20 +21,15 @@ function cliIn(cwd: string, args: string[], uid?: number): { exitCode: number; s
 
 const LINUX_GUID = '93edc00f-f511-4f08-8b6d-08297b1a3184';
 
-function auditdRunning(): boolean {
-  try {
-    return execFileSync('auditctl', ['-s'], { encoding: 'utf8' }).includes('enabled 1');
-  } catch {
-    return false;
-  }
-}
-
 describe('harness run on the embedded default (this machine, its auditd log, the embedded AQL engine)', function () {
   this.timeout(300_000);
 
   it('as root with auditd: real verdicts for the Linux behaviour, Windows ones SKIPPED, the full report set and reports/latest', async function () {
-    requireOrSkip(this, isRoot, 'needs root to read /var/log/audit/audit.log');
-    requireOrSkip(this, auditdRunning(), 'auditd is not running');
+    const why = auditUnavailable();
+    requireOrSkip(this, why === null, why ?? '');
+    // As on a fresh machine, where nothing has started auditd yet: `--setup-sensors` starts it. Where this
+    // test may not stop the machine's auditd, it runs with whatever state the machine is in.
+    if (mayStopAuditd) await stopAuditd('clean');
     const cwd = mkdtempSync(join(tmpdir(), 'ath-embedded-'));
     const r = cliIn(cwd, ['run', '--report-dir', join(cwd, 'reports'), '--fail-on', 'never', '--setup-sensors']);
     expect(r.exitCode, r.stderr).to.equal(0);
@@ -43,6 +39,9 @@ describe('harness run on the embedded default (this machine, its auditd log, the
     for (const f of ['report.json', 'junit.xml', 'report.html', 'summary.md', 'navigator-layer.json', 'evidence.jsonl', 'journal.jsonl']) expect(existsSync(join(runDir, f)), f).to.equal(true);
     const report = JSON.parse(readFileSync(join(runDir, 'report.json'), 'utf8'));
     expect(report.results).to.have.length(8);
+    const auditd = report.targets[0].preflight.sensors.find((x: { name: string }) => x.name === 'auditd');
+    expect(auditd.ok, auditd.detail).to.equal(true);
+    if (mayStopAuditd) expect(auditd.detail).to.equal('auditd is running (started by --setup-sensors, left running)');
     expect(report.rules.map((x: { file: string }) => x.file)).to.include('rules/t1587-003-cert-generation.aql');
     for (const x of report.results.filter((x: { platform: string; guid: string }) => x.guid !== LINUX_GUID)) {
       expect(x.verdict).to.equal('SKIPPED');

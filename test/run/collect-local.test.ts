@@ -14,15 +14,15 @@ import { parseReadSince, readSinceCommand } from '../../harness/run/audit-offset
 import { LocalExecutor } from '../../harness/exec/local.js';
 import { loadProfile } from '../../harness/telemetry/profile.js';
 import { hasCommand, isRoot, requireOrSkip } from '../helpers/env.js';
+import { auditUnavailable, ensureAuditd } from '../helpers/auditd.js';
 import { fixtureAtomics, localTarget, tempRunDir, testConfig } from './helpers.js';
-
-const auditdRunning = () => { try { execFileSync('pidof', ['auditd']); return true; } catch { return false; } };
 
 describe('run: live local collection (real auditd, this machine as the target)', function () {
   this.timeout(90_000);
-  before(function () {
-    requireOrSkip(this, isRoot, 'needs root to add audit rules and read /var/log/audit/audit.log');
-    requireOrSkip(this, hasCommand('auditctl') && auditdRunning(), 'auditd is not running');
+  before(async function () {
+    const why = auditUnavailable();
+    requireOrSkip(this, why === null, why ?? '');
+    await ensureAuditd();
   });
 
   it('finds the EXECVE records of the openssl behaviour by marker, and runs an AQL rule over them', async () => {

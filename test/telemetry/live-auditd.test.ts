@@ -26,7 +26,7 @@ describe('live auditd (real kernel audit log, real openssl)', function () {
   it('captures openssl req -x509 with a spaced -subj and parses back the exact command line, cwd and process', async function () {
     const why = auditUnavailable();
     requireOrSkip(this, why === null, why ?? '');
-    const log = ensureAuditd();
+    const log = await ensureAuditd();
     const ruleKey = `ath-test-${marker}`;
     removeRule = addExecveRule(ruleKey);
     const offset = logOffset(log);
