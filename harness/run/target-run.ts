@@ -105,6 +105,7 @@ export async function runTarget(target: Target, tests: PlannedTest[], ctx: Targe
             }
           } else lost = tr.connectionLost ?? 'connection lost';
           if (lost) targetRun.connectionLost = lost;
+          else if (forward) forward = await reforward(exec, forward, ctx, target.name);
         }
         cleanup = lost ? cleanupNotRun(lost) : await runCleanup(exec, tr.journal, { shell: target.shell, timeoutMs: ctx.config.timeouts.execMs });
         if (!lost) journalCleanupOutcome(ctx.runDir, tr.journal, cleanup);
@@ -157,4 +158,16 @@ async function identityOf(exec: Executor): Promise<Identity | undefined> {
   if (auid && /^\d+$/.test(auid) && auid !== '4294967295') id.auid = Number(auid);
   if (host) id.hostname = host;
   return id;
+}
+
+// The reverse forward died with the old connection; later #{harness_url} tests need it back. If it cannot
+// be re-opened, those tests fail on their own (their download fails), and the progress line says why.
+async function reforward(exec: Executor, old: { close(): Promise<void> }, ctx: TargetContext, target: string): Promise<{ close(): Promise<void> } | undefined> {
+  await old.close().catch(() => undefined);
+  try {
+    return await exec.forwardRemotePort(TARGET_URL_PORT, '127.0.0.1', ctx.certServer!.port, '127.0.0.1');
+  } catch (e) {
+    ctx.emit({ kind: 'target-connected', target, detail: `reconnected, but the reverse forward for #{harness_url} could not be re-opened: ${(e as Error).message}` });
+    return undefined;
+  }
 }

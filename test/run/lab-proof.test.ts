@@ -4,7 +4,7 @@
 // SIGKILLed mid-run and `harness cleanup --run`, a hung command killed remotely at its timeout.
 import { expect } from 'chai';
 import { execFileSync, spawn } from 'node:child_process';
-import { readdirSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { executePlan, closeExecutors } from '../../harness/run/orchestrator.js';
 import { planRun } from '../../harness/run/plan.js';
@@ -102,6 +102,49 @@ describe('run: 3-host lab proof (real sshd, auditd, openssl over SSH)', function
     expect(pids(o.marker)).to.deep.equal([]);
     expect(o.execution!.cleanup).to.deep.include({ ok: true, residue: [] });
   });
+  it('a dropped connection (sshd alive) is reconnected: cleanup runs, and a later #{harness_url} test still downloads through a re-opened reverse forward', async () => {
+    const runId = newRunId();
+    const runDir = tempRunDir();
+    const host = lab.state.hosts[0]!;
+    const fx = fixtureAtomics('T9999.001');
+    const slow = structuredClone(fx);
+    slow.atomic_tests = [slow.atomic_tests[0]!];
+    slow.atomic_tests[0]!.executor.command = 'touch #{harness_tmp}/#{harness_marker}.slow; sleep 5';
+    slow.atomic_tests[0]!.executor.cleanup_command = 'rm -f #{harness_tmp}/#{harness_marker}.slow';
+    const cert = structuredClone(fx);
+    cert.atomic_tests = [cert.atomic_tests[3]!]; // "Uses the harness certificate": needs #{harness_url}
+    const plan = planRun({ atomics: [cert, slow, structuredClone(cert)], targets: [lab.targets[0]!] });
+    // While the slow test runs, kill only the per-connection sshd processes: the listener stays, so the
+    // reconnect succeeds.
+    let killer: NodeJS.Timeout | undefined;
+    const dropConnection = () => {
+      const inNs = execFileSync('ip', ['netns', 'pids', host.netns], { encoding: 'utf8' }).split('\n').filter(Boolean).map(Number);
+      for (const pid of inNs) {
+        let comm = '';
+        try { comm = readFileSync(`/proc/${pid}/comm`, 'utf8').trim(); } catch { continue; }
+        if (pid !== host.sshdPid && comm === 'sshd') try { process.kill(pid, 'SIGKILL'); } catch { /* gone */ }
+      }
+    };
+    const onProgress = (p: ProgressEvent) => {
+      if (p.kind === 'test-start' && /Exits non-zero/.test(p.test ?? '') && !killer) killer = setTimeout(dropConnection, 1500);
+    };
+    const run = await executePlan({ runId, runDir, plan, config: testConfig({ timeouts: { connectMs: 5000, execMs: 10_000, testMs: 20_000 } }), logExecutorFor: () => logReader, onProgress });
+    clearTimeout(killer);
+    expect(killer, 'the slow test started').to.not.equal(undefined);
+    const [first, dropped, last] = run.outcomes;
+    expect(first!.ran, first!.notExecuted).to.equal(true);
+    expect(dropped!.ran).to.equal(false);
+    expect(dropped!.notExecuted).to.match(/^connection lost/);
+    // Reconnected for cleanup: the slow test's marker file is gone.
+    expect(dropped!.execution!.cleanup).to.deep.include({ ok: true, residue: [] });
+    expect(run.targets[0]!.connectionLost).to.equal(undefined);
+    // The test after the drop ran on the new connection and fetched the certificate over #{harness_url}.
+    expect(last!.ran, `${last!.notExecuted} ${last!.execution?.stderr}`).to.equal(true);
+    expect(last!.execution!.exitCode, last!.execution!.stderr).to.equal(0);
+    expect(last!.execution!.cleanup.ok).to.equal(true);
+    expect(leftovers(runId.slice(-8))).to.deep.equal([]);
+  });
+
   // Last in the suite: it leaves that host's sshd dead.
   it('a host whose sshd dies mid-run: its tests are not executed (connection lost), the others are unaffected', async () => {
     const runId = newRunId();
