@@ -4,6 +4,7 @@ import type { Command } from 'commander';
 import { action, printJson, EXIT_FINDINGS, EXIT_OK } from './common.js';
 import { replayCleanups, resolveRunDir } from '../run/cleanup.js';
 import { executorFactoryFor } from '../run/executors.js';
+import { loadTargets } from '../config/index.js';
 
 // Registers the `cleanup` command.
 export function register(program: Command): void {
@@ -13,11 +14,13 @@ export function register(program: Command): void {
     .requiredOption('--run <id>', 'run id (under --report-dir) or the path of reports/<id>')
     .option('--report-dir <dir>', 'where runs write their reports', 'reports')
     .option('--timeout <ms>', 'timeout per cleanup command in ms', '120000')
+    .option('--targets <file>', "a targets file whose definitions replace the journal's for the same names (a changed address, key or host key)")
     .option('--json', 'print the result as JSON')
-    .action(action(async (o: { run: string; reportDir: string; timeout: string; json?: boolean }) => {
+    .action(action(async (o: { run: string; reportDir: string; timeout: string; targets?: string; json?: boolean }) => {
       const runDir = resolveRunDir(o.run, o.reportDir);
       const timeoutMs = Number(o.timeout) > 0 ? Number(o.timeout) : 120_000;
-      const r = await replayCleanups({ runDir, executorFactory: executorFactoryFor({ timeouts: { connectMs: 15_000, execMs: timeoutMs, testMs: timeoutMs } }), timeoutMs });
+      const targets = o.targets ? loadTargets(o.targets) : undefined;
+      const r = await replayCleanups({ runDir, ...(targets ? { targets } : {}), executorFactory: executorFactoryFor({ timeouts: { connectMs: 15_000, execMs: timeoutMs, testMs: timeoutMs } }), timeoutMs });
       if (o.json) printJson(r);
       else {
         if (r.entries.length === 0) process.stdout.write(`run ${r.runId}: nothing pending, every cleanup finished clean\n`);

@@ -1,7 +1,7 @@
 // Journal and replay on the real local executor: a "crash" after the test ran and before its cleanup
 // leaves a pending entry; replay (library and `harness cleanup --run`) removes the files, zero residue.
 import { expect } from 'chai';
-import { appendFileSync, existsSync, readdirSync } from 'node:fs';
+import { appendFileSync, existsSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { runTest } from '../../harness/run/execute-test.js';
 import { replayCleanups, resolveRunDir } from '../../harness/run/cleanup.js';
@@ -71,6 +71,30 @@ describe('run: cleanup journal and replay (local executor, real files)', functio
     expect(existsSync(`/tmp/${tr.marker}.pem`)).to.equal(false);
     const again = await runCli(['cleanup', '--run', runDir, '--json']);
     expect(JSON.parse(again.stdout)).to.include({ ok: true, residue: 0 });
+  });
+
+  it('`harness cleanup --targets FILE`: definitions from the file replace the journal\'s (the recorded address no longer answers)', async () => {
+    const runDir = tempRunDir();
+    const runId = newRunId();
+    const marker = `ath-${runId.slice(-8)}-1`;
+    // The run went to 'local' over SSH at an address that is gone now (port 1 refuses).
+    const gone = { name: 'local', os: 'linux' as const, transport: 'ssh' as const, address: '127.0.0.1', port: 1, user: 'nobody', auth: { agent: true as const }, hostKey: 'SHA256:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA', sudo: false };
+    appendJournal(runDir, { kind: 'run', runId, startedAt: new Date().toISOString(), targets: [gone] });
+    appendJournal(runDir, { kind: 'test', seq: 1, target: 'local', guid: 'g', marker, os: 'linux', state: 'pending', cleanup: `rm -f /tmp/${marker}.a`, remove: [], residueChecks: [{ kind: 'marker-files', dir: '/tmp', marker }], at: new Date().toISOString() });
+    appendFileSync(`/tmp/${marker}.a`, 'x');
+    const stale = await runCli(['cleanup', '--run', runDir, '--timeout', '5000']);
+    expect(stale.exitCode).to.equal(1);
+    expect(stale.stdout).to.match(new RegExp(`local #1 ${marker} \\(was pending\\): FAILED: cannot connect to local`));
+    expect(existsSync(`/tmp/${marker}.a`)).to.equal(true);
+    const file = join(runDir, 'targets.now.yaml');
+    writeFileSync(file, 'targets:\n  - name: local\n    transport: local\n    os: linux\n');
+    const r = await runCli(['cleanup', '--run', runDir, '--targets', file]);
+    expect(r.exitCode, r.stdout + r.stderr).to.equal(0);
+    expect(r.stdout).to.contain(`local #1 ${marker} (was pending): clean`);
+    expect(existsSync(`/tmp/${marker}.a`)).to.equal(false);
+    const bad = await runCli(['cleanup', '--run', runDir, '--targets', join(runDir, 'nope.yaml')]);
+    expect(bad.exitCode).to.equal(2);
+    expect(bad.stderr).to.contain('nope.yaml');
   });
 
   it('reports residue a replay cannot remove (exit 1), and a missing journal as a usage error (exit 2)', async () => {
