@@ -5,6 +5,7 @@ import { expect } from 'chai';
 import { execFileSync, spawnSync } from 'node:child_process';
 import { chmodSync, existsSync, mkdtempSync, readFileSync, readlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import { hasCommand, isRoot, requireOrSkip } from '../helpers/env.js';
 import { auditUnavailable, mayStopAuditd, stopAuditd } from '../helpers/auditd.js';
@@ -58,6 +59,26 @@ describe('harness run on the embedded default (this machine, its auditd log, the
     if (lin.verdict === 'MISSED') expect(lin.reason).to.match(/rule rejected|line \d+/);
     expect(r.stdout).to.contain('report set:');
     expect(JSON.stringify(report)).to.not.match(/AtomicHarness-Test1/); // the .pfx password argument stays out of the report
+  });
+
+  it('--rules expectations/rules/tuned: the same run judged with the tuned rules (their bytes in the report); a directory that replaces no catalog rule is refused', async function () {
+    const why = auditUnavailable();
+    requireOrSkip(this, why === null, why ?? '');
+    const cwd = mkdtempSync(join(tmpdir(), 'ath-tuned-'));
+    const tuned = join(packageRoot, 'expectations', 'rules', 'tuned');
+    const r = cliIn(cwd, ['run', '--report-dir', join(cwd, 'reports'), '--fail-on', 'never', '--setup-sensors', '--only', LINUX_GUID, '--rules', tuned]);
+    expect(r.exitCode, r.stderr).to.equal(0);
+    const report = JSON.parse(readFileSync(join(cwd, 'reports', 'latest', 'report.json'), 'utf8'));
+    const rule = report.rules.find((x: { file: string }) => x.file === 'rules/t1587-003-cert-generation.aql');
+    const bytes = readFileSync(join(tuned, 't1587-003-cert-generation.aql'));
+    expect(rule.sha256).to.equal(createHash('sha256').update(bytes).digest('hex'));
+    expect(rule.sha256).to.not.equal(createHash('sha256').update(readFileSync(join(packageRoot, 'expectations', 'rules', 't1587-003-cert-generation.aql'))).digest('hex'));
+    const lin = report.results.find((x: { guid: string }) => x.guid === LINUX_GUID);
+    expect(['DETECTED', 'MISSED'], JSON.stringify(lin, null, 1).slice(0, 2000)).to.include(lin.verdict);
+    const bad = cliIn(cwd, ['run', '--report-dir', join(cwd, 'reports2'), '--only', LINUX_GUID, '--rules', cwd]);
+    expect(bad.exitCode).to.equal(2);
+    expect(bad.stderr).to.match(/\[HARNESS_CONFIG_RULES_DIR\]\n  fix: /);
+    expect(existsSync(join(cwd, 'reports2'))).to.equal(false);
   });
 
   it('--backend qradar without a token stops before any behaviour runs (exit 2, nothing written)', () => {
