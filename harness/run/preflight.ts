@@ -48,9 +48,10 @@ function ruleArgs(key: string): string[] {
 // Is auditd delivering records? The kernel sends them to the pid `auditctl -s` names, but it keeps the
 // pid of a daemon that died without deregistering (SIGKILL, a VM restored from a snapshot) until it next
 // fails to deliver, and those records are lost: a pid is believed only when that process is auditd.
-// Without the right to run `auditctl -s`, `pidof` is all there is (running, unverified).
+// Without the right to run `auditctl -s`, `pidof` is all there is (running, unverified). The comm is read
+// with the same rights as auditctl: with /proc mounted hidepid, a plain user cannot see the daemon.
 const AUDITD_STATE = 'P=$($S auditctl -s 2>/dev/null | sed -n "s/^pid //p"); '
-  + 'if [ -n "$P" ] && [ "$P" != 0 ]; then if [ "$(cat /proc/$P/comm 2>/dev/null)" = auditd ]; then echo AUDITD=running; else echo AUDITD=stale:$P; fi; '
+  + 'if [ -n "$P" ] && [ "$P" != 0 ]; then if [ "$($S cat /proc/$P/comm 2>/dev/null)" = auditd ]; then echo AUDITD=running; else echo AUDITD=stale:$P; fi; '
   + 'elif pidof auditd >/dev/null 2>&1; then if [ -n "$P" ]; then echo AUDITD=unregistered; else echo AUDITD=running; fi; '
   + 'else echo AUDITD=stopped; fi';
 
@@ -58,7 +59,7 @@ const AUDITD_STATE = 'P=$($S auditctl -s 2>/dev/null | sed -n "s/^pid //p"); '
 // obstacle: the kernel tests the old connection when a new daemon registers and drops it.
 const START_AUDITD = 'A=; for f in /usr/sbin/auditd /sbin/auditd; do [ -x "$f" ] && A=$f && break; done; '
   + '[ -n "$A" ] || { echo AUDITD_START=not-installed; exit 0; }; $S "$A" 2>&1; i=0; while [ $i -lt 50 ]; do '
-  + 'P=$($S auditctl -s 2>/dev/null | sed -n "s/^pid //p"); [ -n "$P" ] && [ "$P" != 0 ] && [ "$(cat /proc/$P/comm 2>/dev/null)" = auditd ] && break; '
+  + 'P=$($S auditctl -s 2>/dev/null | sed -n "s/^pid //p"); [ -n "$P" ] && [ "$P" != 0 ] && [ "$($S cat /proc/$P/comm 2>/dev/null)" = auditd ] && break; '
   + 'sleep 0.1; i=$((i+1)); done; echo AUDITD_START=done';
 
 type AuditdState = 'running' | 'stopped' | 'unregistered' | `stale:${string}`;
