@@ -11,7 +11,7 @@ function instanceOf(v: string | undefined): number {
 }
 
 function printState(s: LabState): void {
-  process.stdout.write(`lab ${s.instance}: bridge ${s.bridge} ${s.subnet} (host side ${s.gateway}), dir ${s.dir}\n`);
+  process.stdout.write(`lab ${s.instance}: bridge ${s.bridge} ${s.subnet} (host side ${s.gateway}), dir ${s.dir}${s.sudo ? ', users with sudo' : ''}\n`);
   for (const h of s.hosts) {
     process.stdout.write(`  ${h.name.padEnd(14)} ${h.address.padEnd(14)} user ${h.user.padEnd(12)} sshd ${h.sshdAlive ? `up (pid ${h.sshdPid})` : 'DOWN'}${h.netnsUp ? '' : ' netns MISSING'}  ${h.hostKey}\n`);
   }
@@ -24,9 +24,10 @@ export function register(program: Command): void {
   const common = (c: Command): Command => c.option('--dir <dir>', 'lab state directory').option('--instance <n>', 'lab instance (0 = the default lab)');
   common(lab.command('up').description('create (or repair/resize) the lab and write targets.lab.yaml'))
     .option('--hosts <n>', 'number of hosts', '3')
+    .option('--sudo', 'give the lab users passwordless sudo (targets get sudo: true; kept on a re-run of up)')
     .option('--json', 'print the lab as JSON')
-    .action(action(async (o: { hosts: string; dir?: string; instance?: string; json?: boolean }) => {
-      const s = await labUp({ hosts: Number(o.hosts), dir: o.dir, instance: instanceOf(o.instance) });
+    .action(action(async (o: { hosts: string; dir?: string; instance?: string; sudo?: boolean; json?: boolean }) => {
+      const s = await labUp({ hosts: Number(o.hosts), dir: o.dir, instance: instanceOf(o.instance), ...(o.sudo ? { sudo: true } : {}) });
       if (o.json) printJson(s);
       else printState(s);
     }));

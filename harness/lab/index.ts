@@ -8,6 +8,7 @@ import { labLayout, LAB_ROOT, MAX_HOSTS, type LabLayout } from './layout.js';
 import { readState, writeState, type LabStateFile, type HostState } from './state.js';
 import { checkSubnetFree, ensureBridge, ensureHostNet, removeHostNet, removeBridge, netnsExists } from './net.js';
 import { ensureUser, removeUser } from './users.js';
+import { ensureSudoers, removeSudoers, sudoersPath } from './sudo.js';
 import { ensureAuditd, ensureAuditRules, removeAuditRules, ensureBacklog, restoreBacklog } from './audit.js';
 import { ensureKey, ensureSshd, stopSshd, sshdPid, sshdFiles } from './sshd.js';
 import { writeTargetsFile } from './targets-file.js';
@@ -18,6 +19,12 @@ export interface LabOptions {
   dir?: string;
   /** Lab instance: 0 is `harness lab`'s; tests use others so labs can coexist. */
   instance?: number;
+}
+
+export interface LabUpOptions extends LabOptions {
+  hosts: number;
+  /** Give the lab users passwordless sudo (targets get `sudo: true`); kept on a re-run of up. */
+  sudo?: boolean;
 }
 
 export interface LabHostStatus {
@@ -41,6 +48,8 @@ export interface LabState {
   targetsFile: string;
   clientKey: string;
   auditKey: string;
+  /** The lab users have passwordless sudo (`up --sudo`). */
+  sudo: boolean;
   hosts: LabHostStatus[];
 }
 
@@ -55,7 +64,7 @@ function freshState(l: LabLayout, createdDir: boolean): LabStateFile {
 }
 
 // Brings the lab up with `hosts` hosts (idempotent: re-running repairs and resizes); writes targets.lab.yaml.
-export async function labUp(opts: LabOptions & { hosts: number }): Promise<LabState> {
+export async function labUp(opts: LabUpOptions): Promise<LabState> {
   requireRoot();
   if (!Number.isInteger(opts.hosts) || opts.hosts < 1 || opts.hosts > MAX_HOSTS) {
     throw new HarnessError('HARNESS_LAB_HOSTS', `--hosts must be a whole number from 1 to ${MAX_HOSTS}, got ${opts.hosts}`, { phase: 'config', fix: 'e.g. --hosts 3' });
@@ -93,6 +102,11 @@ export async function labUp(opts: LabOptions & { hosts: number }): Promise<LabSt
   for (const extra of s.hosts.filter((x) => x.index > opts.hosts)) await removeHost(extra);
   s.hosts = s.hosts.filter((x) => x.index <= opts.hosts).sort((a, b) => a.index - b.index);
   save();
+  if (opts.sudo || s.sudoers) {
+    s.sudoers = sudoersPath(l.instance);
+    save();
+    await ensureSudoers(s.sudoers, s.hosts.map((h) => h.user));
+  }
   writeTargetsFile(s);
   return (await labStatus(opts))!;
 }
@@ -125,7 +139,9 @@ export async function labDown(opts: LabOptions = {}): Promise<void> {
   if (s.createdBridge) await removeBridge(s.bridge);
   await removeAuditRules(s.auditKey);
   if (s.previousBacklogLimit !== undefined && !otherLabsUp(l.dir)) await restoreBacklog(s.previousBacklogLimit);
-  if (s.startedAuditd && pidAlive(s.startedAuditd)) process.kill(s.startedAuditd, 'SIGTERM');
+  if (s.sudoers) removeSudoers(s.sudoers);
+  // Another lab still up shares this auditd: leave it to the last one down.
+  if (s.startedAuditd && pidAlive(s.startedAuditd) && !otherLabsUp(l.dir)) process.kill(s.startedAuditd, 'SIGTERM');
   for (const f of [s.targetsFile, s.clientKey, `${s.clientKey}.pub`, l.authorizedKeys, l.stateFile]) rmSync(f, { force: true });
   if (s.createdDir) rmSync(l.dir, { recursive: true, force: true });
 }
@@ -146,7 +162,7 @@ export async function labStatus(opts: LabOptions = {}): Promise<LabState | null>
     const pid = sshdPid({ pidFile: h.sshdPidFile, config: h.sshdConfig, hostKey: '', log: '' });
     hosts.push({ name: h.name, address: h.address, port: h.port, user: h.user, netns: h.netns, hostKey: h.hostKeyFingerprint, sshdPid: pid, netnsUp: await netnsExists(h.netns), sshdAlive: pid !== undefined });
   }
-  return { instance: s.instance, dir: s.dir, bridge: s.bridge, subnet: s.subnet, gateway: s.gateway, targetsFile: s.targetsFile, clientKey: s.clientKey, auditKey: s.auditKey, hosts };
+  return { instance: s.instance, dir: s.dir, bridge: s.bridge, subnet: s.subnet, gateway: s.gateway, targetsFile: s.targetsFile, clientKey: s.clientKey, auditKey: s.auditKey, sudo: s.sudoers !== undefined, hosts };
 }
 
 export { labLayout } from './layout.js';

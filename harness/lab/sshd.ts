@@ -47,7 +47,9 @@ export function sshdConfigText(l: LabLayout, h: HostLayout, f: SshdFiles): strin
     'PasswordAuthentication no',
     'KbdInteractiveAuthentication no',
     'PermitRootLogin no',
-    'UsePAM no',
+    // PAM (pam_loginuid) gives each session a login uid, as on a real host: the audit records of a command
+    // run through sudo keep the login's auid, so they stay attributable to their lab host on the shared kernel.
+    'UsePAM yes',
     // The lab dir may sit under a world-writable parent in tests.
     'StrictModes no',
     'AllowTcpForwarding yes',

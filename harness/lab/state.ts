@@ -32,6 +32,8 @@ export interface LabStateFile {
   /** The audit backlog limit before up raised it (restored by down when no other lab is up). */
   previousBacklogLimit?: number;
   createdDir: boolean;
+  /** The sudoers drop-in `up --sudo` wrote (removed by down). */
+  sudoers?: string;
   hosts: HostState[];
 }
 

@@ -13,8 +13,8 @@ export function targetsYaml(s: LabStateFile): string {
     user: h.user,
     auth: { privateKeyPath: s.clientKey },
     hostKey: h.hostKeyFingerprint,
-    // The lab users have no sudo rights (and sudo may not be installed): elevated atomics are refused.
-    sudo: false,
+    // Without `up --sudo` the lab users have no sudo rights: elevated atomics are refused on them.
+    sudo: s.sudoers !== undefined,
     // Every lab host is a namespace of this machine: one kernel, one audit log, which its login user cannot
     // read. The harness reads it here (as the user running the harness) and tells hosts apart by marker and uid/auid.
     logs: 'local',

@@ -130,15 +130,30 @@ export class LocalBackend implements TelemetryBackend {
     let st = this.linux.get(target.name);
     if (!st) this.linux.set(target.name, (st = { done: 0, events: [] }));
     const id = this.opts.identities?.get(target.name);
+    // A login uid (auid) survives sudo and su, so it ties every event of the target's session, elevated ones
+    // included. Without one (sshd without PAM, containers) only the uid is known, and an elevated command
+    // runs as uid 0: filtering by it would lose the behaviour's events, so that is done only where it must
+    // be, on a log several targets share (lab hosts on one kernel).
+    const filter = id && (id.auid !== undefined || this.sharedLog(exec, pos)) ? id : undefined;
     const host = this.host(target);
     for (; st.done < tail.events.length; st.done++) {
       const ev = tail.events[st.done]!;
-      if (id && !belongsTo(ev, id)) continue;
+      if (filter && !belongsTo(ev, filter)) continue;
       const n = normaliseAudit(ev, this.opts.profile, host);
       n.origin.file = `${target.name}:${tail.pos.file}`;
       st.events.push(n);
     }
     return st.events;
+  }
+
+  // Whether more than one target reads this log (same executor, file and inode).
+  private sharedLog(exec: Executor, pos: AuditOffset): boolean {
+    let n = 0;
+    for (const [name, e] of this.opts.executors) {
+      const o = this.opts.offsets.get(name);
+      if (e === exec && o && o.file === pos.file && o.inode === pos.inode) n++;
+    }
+    return n > 1;
   }
 
   // A log shared by several targets (same executor, file and inode) is read from the earliest of their offsets.

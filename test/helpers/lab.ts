@@ -43,7 +43,7 @@ export function claimInstance(): { instance: number; dir: string } {
 }
 
 // Registers before/after hooks in the current describe(): a lab with `hosts` hosts for the suite.
-export function useLab(hosts: number): LabHandle {
+export function useLab(hosts: number, opts: { sudo?: boolean } = {}): LabHandle {
   const handle = { instance: -1 } as LabHandle;
   let dir: string | undefined;
   before(async function () {
@@ -53,7 +53,8 @@ export function useLab(hosts: number): LabHandle {
     const claim = claimInstance();
     dir = claim.dir;
     handle.instance = claim.instance;
-    handle.state = await labUp({ hosts, instance: claim.instance, dir: claim.dir });
+    if (opts.sudo) requireOrSkip(this, hasCommand('sudo') && hasCommand('visudo'), 'sudo is not installed (Debian package sudo)');
+    handle.state = await labUp({ hosts, instance: claim.instance, dir: claim.dir, ...(opts.sudo ? { sudo: true } : {}) });
     handle.targets = loadTargets(handle.state.targetsFile);
   });
   after(async function () {

@@ -107,3 +107,73 @@ describe('run: audit-log reading across rotation (real files, local executor)', 
     rmSync(dir, { recursive: true, force: true });
   });
 });
+
+// Which events of a log count as a target's, by the login identity recorded before the run (real files,
+// local executor, audit records in auditd's own format).
+describe('run: attributing audit events to a target by its login (real files, local executor)', () => {
+  const record = (serial: number, t: number, uid: number, auid: number | 'unset', argv: string[]) => {
+    const stamp = `msg=audit(${(t / 1000).toFixed(3)}:${serial})`;
+    const a = auid === 'unset' ? 4294967295 : auid;
+    return `type=SYSCALL ${stamp}: arch=c000003e syscall=59 success=yes exit=0 a0=1 a1=2 a2=3 a3=0 items=2 ppid=10 pid=${serial} auid=${a} uid=${uid} gid=${uid} euid=${uid} suid=${uid} fsuid=${uid} egid=${uid} sgid=${uid} fsgid=${uid} tty=(none) ses=4294967295 comm="${argv[0]}" exe="/usr/bin/${argv[0]}" key="k"\n`
+      + `type=EXECVE ${stamp}: argc=${argv.length} ${argv.map((v, i) => `a${i}="${v}"`).join(' ')}\n`;
+  };
+  const now = Date.now();
+  const lines = [
+    record(1, now, 0, 'unset', ['cat', '/tmp/ath-0badc0de-1.uid']), // the target's elevated command (sudo, no login uid)
+    record(2, now + 1, 1000, 'unset', ['id', '-u']), // the login itself
+    record(3, now + 2, 1001, 'unset', ['id', '-g']), // another user
+    record(4, now + 3, 0, 1000, ['cat', '/tmp/ath-0badc0de-2.uid']), // elevated, with a login uid
+    record(5, now + 4, 0, 1001, ['cat', '/tmp/other']), // another login's elevated command
+    record(6, now + 5, 1000, 1000, ['true']), // settles the previous events (the newest one may still be written)
+  ].join('');
+  const setup = async (targets: { name: string; uid: number; auid?: number }[]) => {
+    const dir = mkdtempSync(join(tmpdir(), 'ath-ident-'));
+    const file = join(dir, 'audit.log');
+    writeFileSync(file, '');
+    const off = { file, inode: statSync(file).ino, offset: 0, at: now - 1000 };
+    appendFileSync(file, lines);
+    const exec = new LocalExecutor(localTarget);
+    await exec.connect();
+    const backend = new LocalBackend({
+      executors: new Map(targets.map((t) => [t.name, exec])),
+      offsets: new Map(targets.map((t) => [t.name, off])),
+      identities: new Map(targets.map((t) => [t.name, { uid: t.uid, ...(t.auid !== undefined ? { auid: t.auid } : {}) }])),
+      profile: loadProfile('stock'),
+      env: {},
+    });
+    const fetch = async (name: string) => {
+      const r = await backend.fetchEvents({ window: { start: now - 1000, stop: now + 60_000 }, targets: [{ ...localTarget, name }] });
+      if (!r.ok) throw new Error(JSON.stringify(r));
+      return r.events.map((e) => String(e.properties.cmdline));
+    };
+    return { fetch, done: async () => { await exec.close(); rmSync(dir, { recursive: true, force: true }); } };
+  };
+
+  it('a target with its own log and no login uid keeps its elevated (uid 0) events: nothing is filtered', async () => {
+    const s = await setup([{ name: 'solo', uid: 1000 }]);
+    try {
+      expect(await s.fetch('solo')).to.deep.equal(['cat /tmp/ath-0badc0de-1.uid', 'id -u', 'id -g', 'cat /tmp/ath-0badc0de-2.uid', 'cat /tmp/other']);
+    } finally {
+      await s.done();
+    }
+  });
+
+  it('a login uid ties the session exactly, elevated commands included (sudo keeps auid)', async () => {
+    const s = await setup([{ name: 'pam', uid: 1000, auid: 1000 }]);
+    try {
+      expect(await s.fetch('pam')).to.deep.equal(['cat /tmp/ath-0badc0de-2.uid']);
+    } finally {
+      await s.done();
+    }
+  });
+
+  it('a log shared by two targets without login uids: each keeps its uid and its login uid (an elevated command without one is nobody\'s)', async () => {
+    const s = await setup([{ name: 'a', uid: 1000 }, { name: 'b', uid: 1001 }]);
+    try {
+      expect(await s.fetch('a')).to.deep.equal(['id -u', 'cat /tmp/ath-0badc0de-2.uid']);
+      expect(await s.fetch('b')).to.deep.equal(['id -g', 'cat /tmp/other']);
+    } finally {
+      await s.done();
+    }
+  });
+});
