@@ -2,11 +2,11 @@
 // report set is. Exit code per --fail-on (0 pass, 1 findings, 2 usage/configuration error).
 import type { Command } from 'commander';
 import { relative } from 'node:path';
-import { abortOnSigint } from '../run/orchestrator.js';
+import { abortOnInterrupt } from '../run/orchestrator.js';
 import { runPipeline } from '../run/pipeline.js';
 import { createProgressPrinter } from '../run/progress.js';
 import type { RunReport } from '../model/report.js';
-import { action } from './common.js';
+import { action, EXIT_USAGE } from './common.js';
 
 interface RunFlags {
   config?: string;
@@ -40,7 +40,13 @@ export function register(program: Command): void {
     .option('--rules <dir>', 'evaluate with the rules of this directory instead of expectations/rules (same file names), e.g. expectations/rules/tuned')
     .action(action(async (flags: RunFlags) => {
       const progress = createProgressPrinter();
-      const sigint = abortOnSigint(() => { progress.finish(); process.stderr.write('harness: interrupted: finishing cleanups and writing a partial report (Ctrl-C again to quit at once)\n'); });
+      let fault: string | undefined;
+      const sigint = abortOnInterrupt((why) => {
+        const byUser = why === 'interrupted (SIGINT)';
+        if (!byUser) fault = why;
+        progress.finish();
+        process.stderr.write(`harness: ${byUser ? 'interrupted' : why}: finishing cleanups and writing a partial report (Ctrl-C again to quit at once)\n`);
+      });
       try {
         const r = await runPipeline({
           cli: { config: flags.config, targets: flags.targets, only: flags.only, backend: flags.backend, reportDir: flags.reportDir, failOn: flags.failOn, profile: flags.profile, setupSensors: flags.setupSensors, baselines: flags.baseline, concurrency: flags.concurrency },
@@ -54,6 +60,10 @@ export function register(program: Command): void {
         process.stdout.write(formatRunSummary(r.report));
         process.stdout.write(`\nreport set: ${relative(process.cwd(), r.runDir) || r.runDir}/ (${r.files.map((f) => f.split('/').pop()).join(', ')})\n`);
         for (const e of r.writeErrors) process.stderr.write(`harness: could not write ${e.format}: ${e.error}\n`);
+        if (fault) {
+          process.stderr.write(`harness: the run stopped on an internal error, the report is partial: ${fault}\n`);
+          return EXIT_USAGE;
+        }
         if (r.exit.exitCode) process.stdout.write(`\nexit 1 (--fail-on):\n${r.exit.reasons.map((x) => `  ${x}`).join('\n')}\n`);
         return r.exit.exitCode;
       } finally {

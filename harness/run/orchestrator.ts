@@ -151,13 +151,30 @@ export function notStarted(p: PlannedTest, runId: string, why: { skipped?: strin
 }
 
 // The first SIGINT aborts the run (cleanups still finish, a partial report is written); a second exits.
-export function abortOnSigint(onFirst?: () => void): { signal: AbortSignal; dispose(): void } {
+// A fault nothing else caught (an 'error' event without a listener, a rejected promise nobody awaits) is a
+// harness bug, but it must not cost the targets their cleanup or the operator the results gathered so
+// far: it stops the run the same way. A second one exits at once (the journal keeps what is pending).
+export function abortOnInterrupt(onFirst?: (why: string) => void): { signal: AbortSignal; dispose(): void } {
   const ac = new AbortController();
-  const handler = () => {
-    if (ac.signal.aborted) process.exit(130);
-    onFirst?.();
-    ac.abort(new Error('interrupted (SIGINT)'));
+  const stop = (why: string, exitCode: number): void => {
+    if (ac.signal.aborted) {
+      process.stderr.write(`harness: ${why}; quitting now: \`harness cleanup --run ID\` replays the cleanups still pending\n`);
+      process.exit(exitCode);
+    }
+    onFirst?.(why);
+    ac.abort(new Error(why));
   };
-  process.on('SIGINT', handler);
-  return { signal: ac.signal, dispose: () => void process.off('SIGINT', handler) };
+  const onSigint = (): void => stop('interrupted (SIGINT)', 130);
+  const onFault = (e: unknown): void => stop(`internal error: ${e instanceof Error ? e.message : String(e)} (a bug in atomic-harness; HARNESS_DEBUG=1 shows the stack)${process.env.HARNESS_DEBUG && e instanceof Error ? `\n${e.stack}` : ''}`, 2);
+  process.on('SIGINT', onSigint);
+  process.on('uncaughtException', onFault);
+  process.on('unhandledRejection', onFault);
+  return {
+    signal: ac.signal,
+    dispose: () => {
+      process.off('SIGINT', onSigint);
+      process.off('uncaughtException', onFault);
+      process.off('unhandledRejection', onFault);
+    },
+  };
 }

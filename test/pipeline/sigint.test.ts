@@ -82,7 +82,23 @@ async function waitFor(what: string, ok: () => boolean, ms: number): Promise<voi
   }
 }
 
-describe('harness run interrupted by SIGINT (real process, real signal, local target)', function () {
+// Preloaded into the CLI process (node --import): once the fixture command has started, an EventEmitter
+// emits 'error' with no listener, as ssh2 did for a second pre-handshake error: an uncaught exception.
+function faultPreload(flags: string): string {
+  const file = join(flags, '..', 'fault.mjs');
+  writeFileSync(file, `import { existsSync } from 'node:fs';
+import { EventEmitter } from 'node:events';
+const t = setInterval(() => {
+  if (!existsSync(${JSON.stringify(join(flags, 'started'))})) return;
+  clearInterval(t);
+  new EventEmitter().emit('error', new Error('injected fault: an error event nobody listens to'));
+}, 100);
+t.unref();
+`);
+  return file;
+}
+
+describe('harness run interrupted by SIGINT or by an uncaught fault (real process, real signal, local target)', function () {
   this.timeout(120_000);
   let project: { root: string; flags: string };
   let child: ResultPromise | undefined;
@@ -126,5 +142,29 @@ describe('harness run interrupted by SIGINT (real process, real signal, local ta
     const journal = readFileSync(join(runDir, 'journal.jsonl'), 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l));
     const states = journal.filter((e) => e.kind === 'test' && e.marker === marker).map((e) => e.state);
     expect(states).to.deep.equal(['pending', 'done']);
+  });
+
+  it('an uncaught fault inside the run stops it like Ctrl-C: cleanup finishes, partial report, exit 2 naming the error', async () => {
+    const p = fixtureProject();
+    try {
+      const reports = join(p.root, 'reports');
+      const r = await execa(process.execPath, ['--import', 'tsx', '--import', faultPreload(p.flags), join(p.root, 'harness/cli/main.ts'), 'run', '--report-dir', reports, '--fail-on', 'never'], {
+        cwd: p.root, env: { FORCE_COLOR: '0' }, reject: false, timeout: 100_000,
+      });
+      const marker = readFileSync(join(p.flags, 'started'), 'utf8').trim();
+      expect(r.exitCode, `${String(r.stderr)}\n${String(r.stdout)}`).to.equal(2);
+      expect(String(r.stderr)).to.contain('harness: internal error: injected fault: an error event nobody listens to (a bug in atomic-harness');
+      expect(String(r.stderr)).to.contain('the run stopped on an internal error, the report is partial');
+      expect(String(r.stderr)).to.not.match(/\n\s+at /); // no stack trace
+      expect(existsSync(join(p.flags, 'finished'))).to.equal(false);
+      expect(readFileSync(join(p.flags, 'cleaned'), 'utf8').trim()).to.equal(marker);
+      expect(existsSync(join('/tmp', `${marker}.txt`))).to.equal(false);
+      const runDir = join(reports, readdirSync(reports).find((d) => d !== 'latest')!);
+      const report = JSON.parse(readFileSync(join(runDir, 'report.json'), 'utf8'));
+      expect(report.interrupted).to.equal(true);
+      expect(report.results.find((x: { guid: string }) => x.guid === GUID).execution.cleanup).to.deep.include({ ok: true, residue: [] });
+    } finally {
+      rmSync(p.root, { recursive: true, force: true });
+    }
   });
 });
