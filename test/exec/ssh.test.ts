@@ -183,6 +183,7 @@ describe('SSH executor against a real sshd (lab namespace)', function () {
       expect((await own.exec(`rm -f /tmp/${marker}.txt; echo ok`)).stdout).to.equal('ok\n');
     } finally {
       await own.close();
+      rmSync(`/tmp/${marker}.txt`, { force: true }); // lab hosts share this filesystem: also when an assertion failed
       if (existsSync(pidFile)) process.kill(Number(readFileSync(pidFile, 'utf8').trim()), 'SIGTERM');
     }
   });
