@@ -11,7 +11,7 @@ import type { QRadarConfig } from '../model/config.js';
 import type { NormalizedEvent } from '../model/event.js';
 import type { ArielClient } from './client.js';
 import type { OffenseRef } from './types.js';
-import { planRuleSearchDetailed, planSignalFetch } from './plan.js';
+import { planRuleSearchDetailed, planSignalFetch, type RuleSearchPlan } from './plan.js';
 import { eventKey, indexEvents, rowToEvent, tieRow } from './rows.js';
 
 export interface QRadarBackendOptions {
@@ -77,15 +77,27 @@ export class QRadarBackend implements TelemetryBackend {
     const out = new Map<string, RuleRun>();
     const index = indexEvents(req.events);
     const limit = Math.max(1, this.o.config.maxConcurrentSearches);
-    // Rules with identical text run as one search: Ariel would de-duplicate the identical queries into
-    // one search anyway, and the first to finish would DELETE it under the other.
-    const byText = new Map<string, RuleFile[]>();
-    for (const rule of req.rules) byText.set(rule.text, [...(byText.get(rule.text) ?? []), rule]);
-    const queue = [...byText.values()];
+    // Rules whose planned searches are the same text run as one search: Ariel de-duplicates identical
+    // queries into one search, and the first to finish would DELETE it under the other. Two rules can
+    // differ only in their time clause or trailing space and still plan to the same text.
+    const byPlan = new Map<string, { rules: RuleFile[]; plan: RuleSearchPlan | { error: unknown } }>();
+    for (const rule of req.rules) {
+      let plan: RuleSearchPlan | { error: unknown };
+      try {
+        plan = this.plan(rule, req);
+      } catch (e) {
+        plan = { error: e };
+      }
+      const key = 'aql' in plan ? plan.aql : `error:${rule.id}`;
+      const g = byPlan.get(key);
+      if (g) g.rules.push(rule);
+      else byPlan.set(key, { rules: [rule], plan });
+    }
+    const queue = [...byPlan.values()];
     const worker = async () => {
-      for (let same = queue.shift(); same; same = queue.shift()) {
-        const run = await this.runOne(same[0]!, req, index);
-        for (const rule of same) out.set(rule.id, run);
+      for (let g = queue.shift(); g; g = queue.shift()) {
+        const run = 'aql' in g.plan ? await this.runOne(g.rules[0]!, g.plan, index) : failure(g.plan.error);
+        for (const rule of g.rules) out.set(rule.id, run);
       }
     };
     await Promise.all(Array.from({ length: Math.min(limit, queue.length) }, worker));
@@ -93,11 +105,17 @@ export class QRadarBackend implements TelemetryBackend {
     return out;
   }
 
-  private async runOne(rule: RuleFile, req: BackendRequest, index: Map<string, number[]>): Promise<RuleRun> {
+  private plan(rule: RuleFile, req: BackendRequest): RuleSearchPlan {
+    return planRuleSearchDetailed(rule.text, { window: req.window, slackMs: this.o.config.windowSlackMs, targets: req.targets, hostField: this.o.config.hostField, limit: this.limit, uniquifier: Math.max(1, this.cycle) });
+  }
+
+  private async runOne(rule: RuleFile, plan: RuleSearchPlan, index: Map<string, number[]>): Promise<RuleRun> {
     try {
-      const plan = planRuleSearchDetailed(rule.text, { window: req.window, slackMs: this.o.config.windowSlackMs, targets: req.targets, hostField: this.o.config.hostField, limit: this.limit, uniquifier: Math.max(1, this.cycle) });
       const { rows } = await this.o.client.search(plan.aql, { timeoutMs: this.o.searchTimeoutMs });
-      if (rows.length >= this.limit) return truncated(rule.id, this.limit);
+      // Cut at the LIMIT it was sent with (the rule's own, when smaller than the back-end's): the rows of
+      // this execution may be among those left out, so no verdict is drawn from it.
+      const limit = plan.limit ?? this.limit;
+      if (rows.length >= limit) return truncated(rule.id, limit);
       if (plan.aggregate) {
         if (rows.length === 0) return { ok: true, rows: [] };
         return { ok: false, code: 'HARNESS_QRADAR_AGGREGATE_UNTIED', error: `${rule.id} is an aggregate rule (GROUP BY or an aggregate function): its ${rows.length} row(s) cannot be tied to one execution's events, so no verdict is drawn from it` };

@@ -132,7 +132,9 @@ export class ArielClient {
   }
 
   // Fetches all rows page by page with Range: items=x-y; 404/1003 (not ready) is waited out, bounded.
-  async results(id: string, opts: { pageSize?: number; signal?: AbortSignal } = {}): Promise<Record<string, unknown>[]> {
+  // `total` is the completed search's record_count: without a Content-Range (unverified on /results,
+  // reference 1.4) it is the only way to know a short page is not the end.
+  async results(id: string, opts: { pageSize?: number; signal?: AbortSignal; total?: number } = {}): Promise<Record<string, unknown>[]> {
     const pageSize = opts.pageSize ?? 1000;
     const rows: Record<string, unknown>[] = [];
     let notReady = 0;
@@ -151,8 +153,13 @@ export class ArielClient {
       const page = tableOf(r.body);
       if (!page) throw new QRadarError('HARNESS_QRADAR_BAD_RESPONSE', `results of search ${id}: the body has no "events" or "flows" array`, { phase: 'query', fix: 'check qradar.version matches the console API' });
       rows.push(...page);
-      const total = parseContentRange(r.headers['content-range']);
-      if (page.length === 0) break;
+      const total = parseContentRange(r.headers['content-range']) ?? opts.total;
+      if (page.length === 0) {
+        if (total !== undefined && rows.length < total) {
+          throw new QRadarError('HARNESS_QRADAR_TRUNCATED', `results of search ${id}: an empty page after ${rows.length} of ${total} rows`, { phase: 'query', fix: 'rerun; if it persists, check the console (the search results may have expired)' });
+        }
+        break;
+      }
       // With a total, page until it is reached (a console may return shorter pages than asked).
       if (total !== undefined) {
         if (start + page.length >= total) break;
@@ -185,7 +192,8 @@ export class ArielClient {
     const created = await this.createSearch(aql);
     try {
       const done = created.status === 'COMPLETED' ? created : await this.waitForSearch(created.search_id, { deadlineMs, waitSeconds: opts.waitSeconds, signal: opts.signal });
-      const rows = await this.results(created.search_id, { pageSize: opts.pageSize, signal: opts.signal });
+      const total = typeof done.record_count === 'number' ? done.record_count : undefined;
+      const rows = await this.results(created.search_id, { pageSize: opts.pageSize, signal: opts.signal, ...(total !== undefined ? { total } : {}) });
       return { rows, search: done };
     } finally {
       await this.delete(created.search_id).catch(() => undefined);

@@ -3,6 +3,7 @@
 // (the run window widened by the ingestion slack: unique per run, so Ariel's de-duplication of identical
 // queries cannot hand back an old search), LIMIT goes before it, and the WHERE becomes
 // `(<original WHERE>) AND (<restriction to the run's hosts>)`. No other byte of the rule changes.
+import { isIP } from 'node:net';
 import type { Target } from '../model/config.js';
 import type { QRadarConfig } from '../model/config.js';
 import type { TimeWindow } from '../telemetry/types.js';
@@ -35,6 +36,8 @@ export interface SearchPlanOptions {
 
 export interface RuleSearchPlan {
   aql: string;
+  /** The LIMIT the search was sent with (the rule's own or the back-end's, the smaller): as many rows back means rows may be missing. */
+  limit?: number;
   aggregate: boolean;
   /** Hidden column aliases that were added (strip them from returned rows). */
   hidden: string[];
@@ -46,7 +49,9 @@ export function targetRestriction(t: Target, hostField: HostField): string {
   if (hostField === 'logSourceName') {
     if (q.logSourceName) return `LOGSOURCENAME(logsourceid) = ${aqlString(q.logSourceName)}`;
   } else if (hostField === 'sourceIp') {
-    const ip = q.sourceIp ?? t.address;
+    // The target's address stands in only when it is an IP: a host name never equals sourceip, and that
+    // search would come back empty (a false NO_TELEMETRY) instead of refusing.
+    const ip = q.sourceIp ?? (t.address && isIP(t.address) ? t.address : undefined);
     if (ip) return `sourceip = ${aqlString(ip)}`;
   } else if (q.hostname) {
     return `LOWER(identityhostname) = ${aqlString(q.hostname.toLowerCase())}`;
@@ -74,12 +79,23 @@ export function searchWindow(o: Pick<SearchPlanOptions, 'window' | 'slackMs' | '
 // Plans a rule's search with details (aggregate or not, hidden tie columns).
 export function planRuleSearchDetailed(ruleText: string, o: SearchPlanOptions & { tie?: boolean }): RuleSearchPlan {
   const clauses = findClauses(ruleText);
+  // QRadar rejects a LIMIT written after the time clause (reference 2.1); moving it would make the harness
+  // run a rule the console never runs. The harness does not repair rules: this one is rejected as QRadar would.
+  if (clauses.limit !== undefined && clauses.time !== undefined && clauses.limit > clauses.time) {
+    throw new QRadarError('HARNESS_QRADAR_AQL_INVALID', 'LIMIT comes after the time clause: QRadar rejects this query (LIMIT must come before LAST/START), so the rule never runs on the console', {
+      phase: 'query',
+      fix: 'move the LIMIT in front of the time clause in the rule (`harness aql lint` reports it as HARNESS_AQL_LIMIT_AFTER_TIME)',
+    });
+  }
   const aggregate = isAggregate(clauses);
+  const own = clauses.limit !== undefined ? Number(ruleText.slice(clauses.toks[clauses.limit + 1]!.start, clauses.toks[clauses.limit + 1]!.end)) : undefined;
+  const limits = [own, o.limit].filter((x): x is number => typeof x === 'number' && Number.isFinite(x));
+  const limit = limits.length ? Math.min(...limits) : undefined;
   const hidden = !aggregate && o.tie !== false ? Object.values(TIE_COLUMNS) : [];
   const hiddenColumns = hidden.length ? [`starttime AS ${TIE_COLUMNS.starttime}`, `logsourceid AS ${TIE_COLUMNS.logsourceid}`, `UTF8(payload) AS ${TIE_COLUMNS.payload}`] : [];
   const restricted = spliceAql(ruleText, { restriction: hostRestriction(o.targets, o.hostField), hiddenColumns });
   const aql = replaceTimeWindow(restricted, searchWindow(o), { limit: o.limit });
-  return { aql, aggregate, hidden };
+  return { aql, aggregate, hidden, ...(limit !== undefined ? { limit } : {}) };
 }
 
 // The AQL text of a rule's search for one poll cycle.
