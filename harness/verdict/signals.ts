@@ -82,7 +82,7 @@ export function matchSignal(signal: Signal, exec: ExecutionInput, events: Normal
   const slack = opts.windowSlackMs ?? DEFAULT_SLACK_MS;
   const tests: [string, ValueTest][] = [];
   for (const [field, matchers] of Object.entries(signal.where)) {
-    for (const m of matchers) tests.push([field, compileMatcher(m, exec.args, !!exec.recording)]);
+    for (const m of matchers) tests.push([field, compileMatcher(m, exec.args, !!exec.recording, exec.marker)]);
   }
   const refs: number[] = [];
   let candidates = 0;

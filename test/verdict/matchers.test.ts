@@ -41,6 +41,30 @@ describe('signal matchers', () => {
     });
   }
 
+  // Markers are not self-delimiting: ath-abcd1234-1 is a prefix of ath-abcd1234-10 (the 10th planned
+  // execution, often on another host), so a value ending with the marker must not match inside a longer one.
+  describe('marker boundaries (ath-abcd1234-1 vs ath-abcd1234-10)', () => {
+    const m = 'ath-abcd1234-1';
+    const mk: [FieldMatcher['op'], string | string[], string, boolean][] = [
+      ['contains', '#{harness_marker}', 'openssl req -x509 -subj /CN=x/OU=ath-abcd1234-10 -out /tmp/ath-abcd1234-10.pem', false],
+      ['contains', '#{harness_marker}', 'openssl req -x509 -subj /CN=x/OU=ath-abcd1234-1 -out /tmp/ath-abcd1234-1.pem', true],
+      ['contains', '#{harness_marker}', 'ath-abcd1234-10 then ath-abcd1234-1', true], // a later occurrence counts
+      ['contains', '#{harness_marker}', 'ATH-ABCD1234-1', true],
+      ['contains_all', ['pkcs12', '#{harness_marker}'], 'openssl pkcs12 -export -out /tmp/ath-abcd1234-12.pfx', false],
+      ['contains', '#{harness_marker}.pem', '/tmp/ath-abcd1234-1.pem', true], // the marker is followed by text of the value itself
+      ['startswith', '#{harness_marker}', 'ath-abcd1234-19 x', false],
+      ['startswith', '#{harness_marker}', 'ath-abcd1234-1 x', true],
+      ['regex', '#{harness_marker}', 'x ath-abcd1234-11 y', false],
+      ['regex', '#{harness_marker}', 'x ath-abcd1234-1 y', true],
+      ['equals', '#{harness_marker}', 'ath-abcd1234-1', true],
+    ];
+    for (const [op, value, actual, want] of mk) {
+      it(`${op} ${JSON.stringify(value)} on ${JSON.stringify(actual)} -> ${want}`, () => {
+        expect(compileMatcher({ op, value, caseSensitive: false }, { harness_marker: m }, false, m)(actual)).to.equal(want);
+      });
+    }
+  });
+
   describe('recordings (#{...} as wildcards)', () => {
     const rec: [FieldMatcher['op'], string, string, boolean][] = [
       ['contains', 'Root\\Certificates\\#{harness_cert_thumbprint}', 'HKLM\\SOFTWARE\\Microsoft\\SystemCertificates\\ROOT\\Certificates\\AB12\\Blob', true],
