@@ -28,7 +28,7 @@ export function signalSourceOf(e: NormalizedEvent): SignalSource | null {
   let provider = e.origin.provider;
   let channel = e.origin.channel;
   if (provider === undefined && channel === undefined) {
-    if (/^(node=\S+ )?type=\w+ (msg=)?audit\(/.test(e.payload)) return 'auditd';
+    if (auditRecordText(e.payload) !== null) return 'auditd';
     const h = parseWindowsPayload(e.payload).header;
     provider = h.get('Source');
     channel = h.get('AgentLogFile');
@@ -56,9 +56,18 @@ export function rawValue(e: NormalizedEvent, rawField: string, profile: Property
   return fromPayload(e, src, want);
 }
 
+// The audit record in a payload: QRadar keeps the syslog header of forwarded records
+// (`<14>Nov 22 05:00:01 lnx-01 audispd: type=EXECVE msg=audit(...)`, reference 3.3), so the record is
+// found where `[node=... ]type=... msg=audit(` starts, not only at the start of the payload.
+const AUDIT_RECORD = /(?:^|[\s:])((?:node=\S+ )?type=\w+ (?:msg=)?audit\(\d)/;
+export function auditRecordText(payload: string): string | null {
+  const m = AUDIT_RECORD.exec(payload);
+  return m ? payload.slice(m.index + m[0].length - m[1]!.length) : null;
+}
+
 function fromPayload(e: NormalizedEvent, src: string, want: string): string | number | null {
   if (src === 'auditd') {
-    const ev = parseAuditText(e.payload)[0];
+    const ev = parseAuditText(auditRecordText(e.payload) ?? e.payload)[0];
     if (!ev) return null;
     for (const [k, v] of Object.entries(auditRawFields(ev))) if (k.toLowerCase() === want) return v;
     return null;

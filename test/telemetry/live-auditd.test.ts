@@ -62,4 +62,24 @@ describe('live auditd (real kernel audit log, real openssl)', function () {
     expect(rawValue(s, 'exe', strict), 'raw names still resolve under a profile without them').to.equal(ev.exe);
     expect(rawValue(s, 'CMDLINE', strict)).to.equal(ev.cmdline);
   });
+
+  it('a long non-ASCII argument (split by the kernel into a1[0], a1[1]... by bytes) comes back exact', async function () {
+    const why = auditUnavailable();
+    requireOrSkip(this, why === null, why ?? '');
+    const log = await ensureAuditd();
+    const remove = addExecveRule(`ath-test-${marker}-utf8`);
+    try {
+      const offset = logOffset(log);
+      // 7000 x "é " is 21000 bytes: several chunks, and a 2-byte character is cut between two of them.
+      const arg = `${marker} ${'é '.repeat(7000)}`;
+      execFileSync('/bin/echo', [arg], { stdio: 'ignore' });
+      const text = await waitForLog(log, offset, `${marker} `.split('').map((c) => c.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')).join('').slice(0, 20));
+      const ev = parseAuditText(text, { file: log }).find((e) => e.type === 'EXECVE' && e.argv?.[0] === '/bin/echo' && e.argv[1]?.startsWith(marker));
+      expect(ev, 'the echo execve with the long argument').to.not.equal(undefined);
+      expect(ev!.argv![1]!.length).to.equal(arg.length);
+      expect(ev!.argv![1]).to.equal(arg);
+    } finally {
+      remove();
+    }
+  });
 });

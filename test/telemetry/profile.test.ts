@@ -100,4 +100,18 @@ describe('property profiles', () => {
     const noOrigin = { ...back, origin: { format: 'qradar' } };
     expect(signalSourceOf(noOrigin), 'from the payload alone, as QRadar returns it').to.equal('auditd');
   });
+
+  it('an auditd record forwarded through syslog keeps its header in the QRadar payload: still auditd, fields still read', async function () {
+    requireOrSkip(this, datasetsPresent(), 'datasets missing');
+    const p = loadProfile('stock');
+    const e = await first('OTRF-Security-Datasets/atomic/linux/discovery/host/sh_arp_cache_2020-11-10074812.log', p);
+    const record = e.payload.split('\n').find((l) => l.startsWith('type=SYSCALL')) ?? e.payload.split('\n')[0]!;
+    for (const header of ['<14>Nov 10 07:48:12 ubuntu audispd: ', 'Nov 10 07:48:12 ubuntu audispd: node=ubuntu ', '<29>1 2020-11-10T07:48:12Z ubuntu audisp-syslog - - - ']) {
+      const fwd = { ...e, payload: header + record, origin: { format: 'qradar' } } as NormalizedEvent;
+      expect(signalSourceOf(fwd), header).to.equal('auditd');
+      expect(rawValue(fwd, 'exe', p), header).to.equal('/usr/sbin/arp');
+    }
+    // A Windows payload that merely mentions such text later on is not taken for auditd by a prefix alone.
+    expect(signalSourceOf({ ...e, payload: 'AgentDevice=WindowsLog\tSource=Microsoft-Windows-Sysmon\tMessage=typex=EXECVE', origin: { format: 'qradar' } } as NormalizedEvent)).to.not.equal('auditd');
+  });
 });

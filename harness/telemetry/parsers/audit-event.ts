@@ -90,7 +90,8 @@ function readProcess(r: AuditRecord, ev: AuditEvent): void {
 /** EXECVE: argc, a0..aN; long arguments come as aN_len then aN[0], aN[1]... possibly across several records. */
 function readArgs(records: AuditRecord[], ev: AuditEvent, warn: (reason: string) => void): void {
   const args = new Map<number, string>();
-  const parts = new Map<number, string[]>();
+  // Chunks of a long argument as written; decoded only once joined (below).
+  const parts = new Map<number, { r: AuditRecord; k: string; raw: string }[]>();
   let argc: number | undefined;
   for (const r of records) {
     for (const [k, raw] of r.fields) {
@@ -102,14 +103,21 @@ function readArgs(records: AuditRecord[], ev: AuditEvent, warn: (reason: string)
         const idx = Number(k.slice(br + 1, -1));
         let list = parts.get(n);
         if (!list) parts.set(n, (list = []));
-        list[idx] = argValue(r, k, raw, warn);
+        list[idx] = { r, k, raw };
       } else if (!k.endsWith('_len')) {
         const n = Number(k.slice(1));
         if (Number.isInteger(n)) args.set(n, argValue(r, k, raw, warn));
       }
     }
   }
-  for (const [n, list] of parts) args.set(n, list.join(''));
+  // The kernel cuts a long argument by bytes: a UTF-8 character can straddle two hex chunks, so hex chunks
+  // are joined first and decoded once (decoding each alone would give U+FFFD on both sides of the cut).
+  for (const [n, list] of parts) {
+    const chunks = [...list].filter((c) => c !== undefined);
+    const hex = chunks.every((c) => !c.r.interpreted && !c.r.quoted.has(c.k) && c.raw !== '(null)');
+    const joined = hex ? decodeHex(chunks.map((c) => c.raw).join('')) : null;
+    args.set(n, joined ?? chunks.map((c) => argValue(c.r, c.k, c.raw, warn)).join(''));
+  }
   const count = argc ?? (args.size > 0 ? Math.max(...args.keys()) + 1 : 0);
   const argv: string[] = [];
   for (let i = 0; i < count; i++) {
