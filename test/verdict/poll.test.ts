@@ -3,13 +3,17 @@
 // (events appear on a given cycle, as in a SIEM with ingestion lag); the clock is virtual.
 import { expect } from 'chai';
 import type { EventFetch, RuleRun, TelemetryBackend } from '../../harness/model/backend.js';
+import type { Target } from '../../harness/model/config.js';
+import type { NormalizedEvent } from '../../harness/model/event.js';
+import { buildEvidence } from '../../harness/verdict/evidence.js';
 import { pollAndJudge } from '../../harness/verdict/poll.js';
-import type { SensorState } from '../../harness/verdict/types.js';
-import { GUID, ROOT_KEY, defs, detection, exec, m, signal, sysmon, view, T0 } from './fixtures.js';
+import type { ExecutionInput, SensorState } from '../../harness/verdict/types.js';
+import { GUID, ROOT_KEY, THUMB, defs, detection, exec, m, signal, sysmon, view, T0 } from './fixtures.js';
 
 const RULE = 'rules/root-ca.aql';
 const sig = signal('root-store-write', { TargetObject: m('contains', 'Root\\Certificates\\#{harness_cert_thumbprint}') });
 const ev = sysmon(13, { TargetObject: ROOT_KEY, Image: 'C:\\Windows\\System32\\certutil.exe' });
+const THUMB_B = 'B'.repeat(40);
 
 function scriptedBackend(script: (cycle: number) => EventFetch, name: 'local' | 'qradar' = 'qradar'): TelemetryBackend & { cycles: number } {
   const b = {
@@ -70,5 +74,120 @@ describe('polling the back-end until settled or past the deadline', () => {
     const out = await poll(down);
     expect(out.judged[0].result.verdict).to.equal('INCONCLUSIVE');
     expect(out.cycles).to.be.greaterThan(1);
+  });
+});
+
+// A target whose log cannot be read: only a missing signal whose own sensor is down may be a gap.
+describe('polling: a target whose log cannot be read', () => {
+  const UNAVAILABLE: EventFetch = { ok: false, code: 'HARNESS_QRADAR_UNAVAILABLE', error: 'HTTP 503 Service Unavailable after 5 retries' };
+  const WS01 = { name: 'win-ws01', os: 'windows', transport: 'ssh', port: 22, sudo: false } as Target;
+  const WS02 = { name: 'win-ws02', os: 'windows', transport: 'ssh', port: 22, sudo: false } as Target;
+  const ws02 = exec({ target: { name: 'win-ws02', os: 'windows', hostnames: ['WIN-WS02'] }, marker: 'ath-abcd1234-2', args: { harness_marker: 'ath-abcd1234-2', harness_cert_thumbprint: THUMB_B }, thumbprint: THUMB_B });
+  const ws02Event = sysmon(13, { TargetObject: ROOT_KEY.replace(THUMB, THUMB_B), Image: 'C:\\Windows\\System32\\certutil.exe' }, T0 + 1000, 'WIN-WS02');
+  // Stock Windows: Sysmon running, PowerShell script block logging off (down, but no signal here needs it).
+  const stock = (target: string): SensorState[] => [
+    { target, source: 'sysmon', ok: true, detail: 'service Sysmon64 is RUNNING' },
+    { target, source: 'powershell', ok: false, detail: 'EnableScriptBlockLogging is not set', fix: 'enable it by GPO' },
+  ];
+  // A fetch that includes a host listed in `down` fails (as a search over its unreadable log source would).
+  function hostBackend(down: string[], events: (t: string) => NormalizedEvent[]): TelemetryBackend {
+    return {
+      name: 'qradar',
+      async fetchEvents({ targets }) { return targets.some((t) => down.includes(t.name)) ? UNAVAILABLE : { ok: true, events: targets.flatMap((t) => events(t.name)) }; },
+      async runRules({ events: evs }) { return new Map<string, RuleRun>([[RULE, { ok: true, rows: evs.map((_, i) => ({ row: { store_type: 'Trusted Root CA' }, sources: [i] })) }]]); },
+    };
+  }
+  async function pollTargets(backend: TelemetryBackend, targets: Target[], executions: ExecutionInput[], sensors: SensorState[], signals = [sig]) {
+    let clock = T0 + 5000;
+    const tests = defs(signals, [detection(RULE)]);
+    tests.get(GUID)!.expectation!.deadlineMs = 60_000;
+    return pollAndJudge({ backend, targets, tests, executions, rules: [{ id: RULE, path: RULE, text: '', sha256: '' }], ruleChecks: new Map(), view, sensors, intervalMs: 10_000, now: () => clock, sleep: async (ms) => { clock += ms; } });
+  }
+
+  for (const targets of [[WS01], [WS01, WS02]]) {
+    it(`a down sensor no signal needs (script block logging) does not turn an outage into a gap: INCONCLUSIVE naming the read error (${targets.length} target(s))`, async () => {
+      const out = await pollTargets(hostBackend(targets.map((t) => t.name), () => []), targets, [exec()], stock('win-ws01'));
+      const r = out.judged[0].result;
+      expect(r.verdict).to.equal('INCONCLUSIVE');
+      expect(r.reason).to.equal('back-end failure while fetching events: HTTP 503 Service Unavailable after 5 retries [HARNESS_QRADAR_UNAVAILABLE]');
+      expect(out.cycles).to.be.greaterThan(1);
+    });
+
+    it(`the signal's own sensor down: NO_TELEMETRY naming that sensor and the read error, settled at once (${targets.length} target(s))`, async () => {
+      const sensors: SensorState[] = [{ target: 'win-ws01', source: 'sysmon', ok: false, detail: 'Sysmon not installed', fix: 'install Sysmon' }];
+      const out = await pollTargets(hostBackend(targets.map((t) => t.name), () => []), targets, [exec()], sensors);
+      const r = out.judged[0].result;
+      expect(r.verdict).to.equal('NO_TELEMETRY');
+      expect(r.reason).to.contain('sensor sysmon on win-ws01: NOT OK: Sysmon not installed; reading its log failed: HTTP 503 Service Unavailable after 5 retries (fix: install Sysmon)');
+      expect(out.cycles).to.equal(1);
+    });
+  }
+
+  it('two required signals, only one sensor down: NO_TELEMETRY names that one; the other is "not evaluated", not a gap', async () => {
+    const ps = signal('script-block', { ScriptBlockText: m('contains', '#{harness_marker}') }, { source: 'powershell', event_id: 4104 });
+    const out = await pollTargets(hostBackend(['win-ws01'], () => []), [WS01], [exec()], stock('win-ws01'), [sig, ps]);
+    const r = out.judged[0].result;
+    expect(r.verdict).to.equal('NO_TELEMETRY');
+    expect(r.reason).to.match(/^signal script-block: .*sensor powershell on win-ws01: NOT OK: EnableScriptBlockLogging is not set; reading its log failed: HTTP 503/);
+    expect(r.reason).not.to.contain('root-store-write');
+    expect(r.signals.find((s) => s.id === 'root-store-write')!.reason).to.equal('not evaluated: the log of win-ws01 could not be read: HTTP 503 Service Unavailable after 5 retries [HARNESS_QRADAR_UNAVAILABLE]');
+  });
+
+  it('one host unreadable among two: the readable one is judged on its events, the other is INCONCLUSIVE (its unrelated down sensor aside)', async () => {
+    const out = await pollTargets(hostBackend(['win-ws01'], (t) => (t === 'win-ws02' ? [ws02Event] : [])), [WS01, WS02], [exec(), ws02], [...stock('win-ws01'), ...stock('win-ws02')]);
+    expect(out.judged.map((j) => j.result.verdict)).to.deep.equal(['INCONCLUSIVE', 'DETECTED']);
+    expect(out.judged[0].result.reason).to.contain('HTTP 503 Service Unavailable');
+  });
+});
+
+// Settled results are frozen: a later cycle (a transient failure, a truncated search) cannot undo them.
+describe('polling: a settled result is frozen with its evidence', () => {
+  const evB = sysmon(13, { TargetObject: ROOT_KEY.replace(THUMB, THUMB_B), Image: 'C:\\Windows\\System32\\certutil.exe' }, T0 + 2000);
+  const B = exec({ marker: 'ath-abcd1234-2', args: { harness_marker: 'ath-abcd1234-2', harness_cert_thumbprint: THUMB_B }, thumbprint: THUMB_B });
+  // Every fetch returns fresh copies (as a new Ariel search does); rule rows come from every event.
+  function cycles(script: (cycle: number) => EventFetch): TelemetryBackend & { judgedCycles: number } {
+    const b = {
+      name: 'qradar' as const, judgedCycles: 0,
+      async fetchEvents() { b.judgedCycles++; const f = script(b.judgedCycles); return f.ok ? { ok: true as const, events: f.events.map((e) => structuredClone(e)) } : f; },
+      async runRules({ events }: { events: NormalizedEvent[] }) { return new Map<string, RuleRun>([[RULE, { ok: true, rows: events.map((_, i) => ({ row: { store_type: 'Trusted Root CA' }, sources: [i] })) }]]); },
+    };
+    return b;
+  }
+  async function pollTwo(backend: TelemetryBackend) {
+    let clock = T0 + 5000;
+    const tests = defs([sig], [detection(RULE)]);
+    tests.get(GUID)!.expectation!.deadlineMs = 60_000;
+    return pollAndJudge({ backend, targets: [], tests, executions: [exec(), B], rules: [{ id: RULE, path: RULE, text: '', sha256: '' }], ruleChecks: new Map(), view, intervalMs: 10_000, now: () => clock, sleep: async (ms) => { clock += ms; } });
+  }
+
+  it('DETECTED on cycle 1 stays DETECTED, with its event in the evidence, when the last cycle\'s fetch fails', async () => {
+    const b = cycles((c) => (c < 4 ? { ok: true, events: [ev] } : { ok: false, code: 'HARNESS_QRADAR_UNAVAILABLE', error: 'HTTP 503 (console restarting)' }));
+    const out = await pollTwo(b);
+    expect(out.cycles).to.be.greaterThan(4);
+    const [a, bRes] = out.judged.map((j) => j.result);
+    expect(a.verdict).to.equal('DETECTED');
+    expect(bRes.verdict).to.equal('INCONCLUSIVE');
+    const { results, evidence } = buildEvidence([{ results: [a, bRes], events: out.fetch.ok ? out.fetch.events : [] }]);
+    expect(results[0].signals[0].eventRefs).to.have.length(1);
+    expect((evidence[results[0].signals[0].eventRefs[0]] as NormalizedEvent).payload).to.contain(ROOT_KEY);
+    expect(out.judged[0].execEvents).to.deep.equal(results[0].signals[0].eventRefs);
+  });
+
+  it('DETECTED on cycle 1 is not re-judged when a later search is truncated (its event no longer returned)', async () => {
+    const b = cycles((c) => ({ ok: true, events: c === 1 ? [ev] : [] }));
+    const out = await pollTwo(b);
+    expect(out.judged.map((j) => j.result.verdict)).to.deep.equal(['DETECTED', 'NO_TELEMETRY']);
+    const refs = out.judged[0].result.signals[0].eventRefs;
+    expect(out.fetch.ok && out.fetch.events[refs[0]].payload).to.contain(ROOT_KEY);
+  });
+
+  it('an event both the frozen result and the last fetch hold appears once in the evidence; refs stay right', async () => {
+    const b = cycles((c) => ({ ok: true, events: c >= 3 ? [ev, evB] : [ev] }));
+    const out = await pollTwo(b);
+    expect(out.judged.map((j) => j.result.verdict)).to.deep.equal(['DETECTED', 'DETECTED']);
+    expect(out.fetch.ok && out.fetch.events).to.have.length(2);
+    const payloadOf = (i: number) => (out.fetch.ok ? out.fetch.events[out.judged[i].result.signals[0].eventRefs[0]].payload : '');
+    expect(payloadOf(0)).to.contain(THUMB);
+    expect(payloadOf(1)).to.contain(THUMB_B);
   });
 });
