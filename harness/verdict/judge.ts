@@ -54,8 +54,11 @@ function judgeOne(input: JudgeInput, exec: ExecutionInput): Judged {
   const events = input.fetch.events;
   const matches: SignalMatch[] = def.expectation.signals.map((s) => matchSignal(s, exec, events, input.view, input.sensors, { windowSlackMs: input.options?.windowSlackMs, maxRefs: input.options?.maxRefsPerSignal }));
   const execEvents = [...new Set(matches.flatMap((m) => m.refs))].sort((a, b) => a - b);
+  // Rows are tied through every matching event, not only those kept as evidence: on a busy host the
+  // row of the 51st match is as much this execution's as the first.
+  const tiedEvents = [...new Set(matches.flatMap((m) => m.tied))].sort((a, b) => a - b);
   const detections: DetectionEval[] = def.expectation.detections.map((d) =>
-    evaluateDetection(d, input.ruleRuns.get(d.rule), input.ruleChecks?.get(d.rule), execEvents, events, input.view),
+    evaluateDetection(d, input.ruleRuns.get(d.rule), input.ruleChecks?.get(d.rule), tiedEvents, events, input.view),
   );
   const decision = decideVerdict(matches, detections);
   return {

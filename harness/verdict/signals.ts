@@ -11,8 +11,10 @@ export interface SignalMatch {
   id: string;
   required: boolean;
   found: boolean;
-  /** Indexes into the events array given to matchSignal. */
+  /** Indexes into the events array given to matchSignal: the evidence (at most maxRefs). */
   refs: number[];
+  /** Every matching event (a rule row from any of them is this execution's). */
+  tied: number[];
   tie?: Tie;
   latencyMs: number | null;
   reason?: string;
@@ -85,6 +87,9 @@ export function matchSignal(signal: Signal, exec: ExecutionInput, events: Normal
     for (const m of matchers) tests.push([field, compileMatcher(m, exec.args, !!exec.recording, exec.marker)]);
   }
   const refs: number[] = [];
+  // Every matching event ties rule rows to the execution; only the first maxRefs are kept as evidence.
+  const tied: number[] = [];
+  const maxRefs = opts.maxRefs ?? 50;
   let candidates = 0;
   for (let i = 0; i < events.length; i++) {
     const e = events[i];
@@ -97,14 +102,14 @@ export function matchSignal(signal: Signal, exec: ExecutionInput, events: Normal
     }
     candidates++;
     if (tests.every(([field, test]) => test(view.field(e, field)))) {
-      refs.push(i);
-      if (refs.length >= (opts.maxRefs ?? 50)) break;
+      tied.push(i);
+      if (refs.length < maxRefs) refs.push(i);
     }
   }
   const found = refs.length > 0;
   const first = found ? Math.min(...refs.map((i) => events[i].starttime)) : null;
   const latencyMs = first !== null && !exec.recording ? Math.max(0, first - exec.window.start) : null;
-  const out: SignalMatch = { id: signal.id, required: signal.required, found, refs, tie, latencyMs };
+  const out: SignalMatch = { id: signal.id, required: signal.required, found, refs, tied, tie, latencyMs };
   if (!found) out.reason = missingReason(signal, exec, candidates, tie, sensors);
   return out;
 }

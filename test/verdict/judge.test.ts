@@ -80,6 +80,15 @@ describe('verdict table (judge over hand-built events)', () => {
     expect(r.execEvents).to.deep.equal([1]);
   });
 
+  it('a rule row from the 60th matching event still ties (evidence keeps 50 refs, ties use every match)', () => {
+    const sig = signal('store-enum', { Image: m('endswith', '\\certutil.exe'), CommandLine: m('contains_all', ['-store', 'Root']) }, { event_id: 1 });
+    const events = Array.from({ length: 60 }, (_, i) => sysmon(1, { Image: 'C:\\Windows\\System32\\certutil.exe', CommandLine: `certutil -store Root ${i}` }, T0 + 100 + i));
+    const [r] = judge({ tests: defs([sig], [detection(RULE)]), executions: [exec()], fetch: ok(events), ruleRuns: new Map([[RULE, rows([{ n: 59 }, [59]])]]), view });
+    expect(r.result.signals[0].eventRefs).to.have.length(50);
+    expect(r.result.detections[0]).to.include({ fired: true });
+    expect(r.result.verdict).to.equal('DETECTED');
+  });
+
   it('marker ties: a file name carrying the marker ties the event whatever the time', () => {
     const sig = signal('cer-file', { CommandLine: m('contains', '#{harness_cert_path}') }, { event_id: 1 });
     const e = sysmon(1, { CommandLine: `certutil -addstore Root C:\\Temp\\${MARKER}.cer`, Image: 'C:\\Windows\\System32\\certutil.exe' }, T0 + 3_600_000, 'other-name');
