@@ -29,6 +29,11 @@ export interface BackendRequest {
 
 export interface TelemetryBackend {
   readonly name: 'local' | 'qradar' | 'replay';
+  /**
+   * How long after an event happened the back-end may still hold it back (the local audit reader keeps
+   * an event until it is complete): no result is final before its execution's end + holdMs.
+   */
+  readonly holdMs?: number;
   /** All events of the window from these targets, normalised with the active profile. */
   fetchEvents(req: BackendRequest): Promise<EventFetch>;
   /**

@@ -1,5 +1,5 @@
 // Where the audit log stood before the run: inode and size of /var/log/audit/audit.log, so live
-// collection reads only what the run added, and still finds it after a rotation (audit.log.1).
+// collection reads only what the run added, and still finds it after rotations (audit.log.1, .2, ...).
 import type { Executor } from '../exec/types.js';
 import type { Target } from '../model/config.js';
 
@@ -27,22 +27,40 @@ export async function recordAuditOffset(exec: Executor, target: Pick<Target, 'su
   return { offset: { file, inode: Number(m[1]), offset: Number(m[2]), at: Date.now() } };
 }
 
-// One sh command printing the log from `from`: same inode -> the file from the offset (from 0 if it
-// shrank); rotated -> the rest of the rotated file (audit.log.1 with that inode), then the new file whole.
+// One POSIX sh command printing the log from `from`. Same inode: the file from the offset (from 0 if it
+// shrank). Rotated (auditd renames audit.log -> .1 -> .2 ... on each rotation, so several may have
+// happened since the last read): the old inode is looked for in .1, .2, ... (while they exist), and the
+// rest of that file, the newer rotated files whole and the current file are printed, oldest first. The
+// old inode not found means events were rotated away: exit 4, never a silent success with data missing.
+// A rotation during the read: exit 5 (the next read retries from the same place).
 // The first output line is `ATH-POS <inode> <size>`: where the next read continues.
 export function readSinceCommand(target: Pick<Target, 'sudo'>, from: AuditOffset): string {
-  const f = `'${from.file}'`;
+  const f = shq(from.file);
+  const o = from.offset;
+  const gone = shq(`${from.file} rotated away before it was read to the end (inode ${from.inode} is in none of ${from.file}.1, .2, ...): `
+    + 'the events written since then are lost. Fix: keep more rotated logs (num_logs, max_log_file in auditd.conf) or run fewer tests per run, then rerun');
+  const moved = shq(`${from.file} rotated while being read; the next read retries`);
   return [
     sudoVar(target),
-    `ino=$($S stat -c %i ${f}) || exit 3; size=$($S stat -c %s ${f});`,
+    `ino=$($S stat -c %i ${f}) || exit 3; size=$($S stat -c %s ${f}) || exit 3;`,
     `echo "ATH-POS $ino $size";`,
     `if [ "$ino" = "${from.inode}" ]; then`,
-    `  if [ "$size" -ge ${from.offset} ]; then $S tail -c +${from.offset + 1} ${f} | head -c $(( size - ${from.offset} )); else $S head -c "$size" ${f}; fi;`,
+    `  if [ "$size" -ge ${o} ]; then $S tail -c +${o + 1} ${f} | head -c $(( size - ${o} )); else $S head -c "$size" ${f}; fi;`,
     `else`,
-    `  if [ "$($S stat -c %i ${f}.1 2>/dev/null)" = "${from.inode}" ]; then $S tail -c +${from.offset + 1} ${f}.1; fi;`,
-    `  $S head -c "$size" ${f};`,
-    `fi`,
+    `  n=0; i=1; while r=$($S stat -c %i ${f}.$i 2>/dev/null); do if [ "$r" = "${from.inode}" ]; then n=$i; break; fi; i=$((i + 1)); done;`,
+    `  if [ "$n" = 0 ]; then echo ${gone} >&2; exit 4; fi;`,
+    `  $S tail -c +${o + 1} ${f}.$n || exit 6; i=$((n - 1));`,
+    `  while [ "$i" -ge 1 ]; do $S cat ${f}.$i || exit 6; i=$((i - 1)); done;`,
+    `  $S head -c "$size" ${f} || exit 6;`,
+    `fi;`,
+    // Every rotation renames the current file: the same inode at the end means no rotation moved the files read.
+    `[ "$($S stat -c %i ${f})" = "$ino" ] || { echo ${moved} >&2; exit 5; }`,
   ].join(' ');
+}
+
+// A single-quoted sh word.
+function shq(s: string): string {
+  return `'${s.replace(/'/g, `'\\''`)}'`;
 }
 
 // Splits the output of readSinceCommand into the new position and the log text.

@@ -10,6 +10,7 @@ import type { PropertyProfile } from '../model/profile.js';
 import type { BackendRequest, EventFetch, RuleRun, TelemetryBackend } from '../model/backend.js';
 import type { RuleFile } from '../model/catalog.js';
 import { parseAuditText, type AuditEvent } from '../telemetry/parsers/auditd.js';
+import { parseAuditRecord } from '../telemetry/parsers/audit-record.js';
 import { parseWindowsXml } from '../telemetry/parsers/winxml.js';
 import { normaliseAudit, normaliseWindows, type HostInfo } from '../telemetry/normalise.js';
 import { compileAql } from '../aql/query.js';
@@ -35,15 +36,19 @@ export interface LocalBackendOptions {
   readTimeoutMs?: number;
 }
 
-interface LogTail { pos: AuditOffset; carry: string; events: AuditEvent[]; readAt?: number }
+interface LogTail { pos: AuditOffset; held: HeldAuditLines; events: AuditEvent[]; readAt?: number }
 interface LinuxState { done: number; events: NormalizedEvent[] }
 interface WindowsState { since: number; seen: Set<string>; events: NormalizedEvent[] }
 
 export class LocalBackend implements TelemetryBackend {
   readonly name = 'local' as const;
+  // An audit event is held until a record MAX_AGE_MS newer arrives or the log stays quiet for SETTLE_MS
+  // between reads (HeldAuditLines): judged earlier, a behaviour's last events could be missing (a false
+  // MISSED, or an UNEXPECTED_FIRE not seen yet). The margin covers the read interval and clock skew.
+  readonly holdMs = MAX_AGE_MS + SETTLE_MS + 1500;
   private readonly linux = new Map<string, LinuxState>();
   private readonly windows = new Map<string, WindowsState>();
-  /** One tail per log file per executor: lab hosts read through one local executor share it. */
+  /** One tail per log file per executor: lab hosts read through one local executor share it (rotated or not). */
   private readonly tails = new Map<Executor, Map<string, LogTail>>();
   /** Fetch counter: a shared log is read once per fetch. */
   private cycle = 0;
@@ -108,24 +113,24 @@ export class LocalBackend implements TelemetryBackend {
     return { hostname: target.name, ...(target.address ? { sourceip: target.address } : {}), ...(target.qradar?.logSourceName ? { logsourcename: target.qradar.logSourceName } : {}) };
   }
 
-  // New audit text since the last read (rotation-safe), grouped once per log (lab hosts share one), then
-  // this target's share normalised; returns every event of the target so far.
+  // New audit text since the last read (rotation-safe), held back until its events are complete
+  // (HeldAuditLines), grouped once per log (lab hosts share one), then this target's share normalised;
+  // returns every event of the target so far.
   private async readLinux(exec: Executor, target: Target): Promise<NormalizedEvent[] | string> {
     const pos = this.opts.offsets.get(target.name);
     if (!pos) return 'no audit-log offset was recorded before the run (preflight could not read the audit log)';
     let tails = this.tails.get(exec);
     if (!tails) this.tails.set(exec, (tails = new Map()));
     let tail = tails.get(pos.file);
-    if (!tail) tails.set(pos.file, (tail = { pos: this.earliestOffset(exec, pos), carry: '', events: [] }));
+    if (!tail) tails.set(pos.file, (tail = { pos: this.earliestOffset(exec, pos), held: new HeldAuditLines(), events: [] }));
     if (tail.readAt !== this.cycle) {
       tail.readAt = this.cycle;
       const r = await exec.exec(readSinceCommand(target, tail.pos), { timeoutMs: this.opts.readTimeoutMs ?? 60_000, maxOutputBytes: MAX_LOG_BYTES });
       const next = parseReadSince(r.stdout, tail.pos.file);
       if (r.exitCode !== 0 || !next.pos) return `cannot read ${tail.pos.file}: ${(r.stderr || r.stdout).trim().slice(0, 300) || `exit ${r.exitCode}`}`;
       tail.pos = next.pos;
-      const [complete, carry] = splitSettled(tail.carry + next.text);
-      tail.carry = carry;
-      tail.events.push(...parseAuditText(complete, { file: tail.pos.file }));
+      const complete = tail.held.add(next.text, Date.now());
+      if (complete) tail.events.push(...parseAuditText(complete, { file: tail.pos.file }));
     }
     let st = this.linux.get(target.name);
     if (!st) this.linux.set(target.name, (st = { done: 0, events: [] }));
@@ -146,22 +151,26 @@ export class LocalBackend implements TelemetryBackend {
     return st.events;
   }
 
-  // Whether more than one target reads this log (same executor, file and inode).
+  // Whether more than one target reads this log (same executor and file; the inodes of their offsets
+  // differ when auditd rotated between them, and it is still one log).
   private sharedLog(exec: Executor, pos: AuditOffset): boolean {
     let n = 0;
     for (const [name, e] of this.opts.executors) {
       const o = this.opts.offsets.get(name);
-      if (e === exec && o && o.file === pos.file && o.inode === pos.inode) n++;
+      if (e === exec && o && o.file === pos.file) n++;
     }
     return n > 1;
   }
 
-  // A log shared by several targets (same executor, file and inode) is read from the earliest of their offsets.
+  // A log shared by several targets (same executor and file) is read from the oldest of their offsets, by
+  // when it was taken (an offset in a since-rotated file is older than any in the current one, whatever
+  // its byte value); the rotation-aware read walks forward from there. Independent of the fetch order.
   private earliestOffset(exec: Executor, pos: AuditOffset): AuditOffset {
     let best = pos;
     for (const [name, e] of this.opts.executors) {
       const o = this.opts.offsets.get(name);
-      if (e === exec && o && o.file === pos.file && o.inode === pos.inode && o.offset < best.offset) best = o;
+      if (e !== exec || !o || o.file !== pos.file) continue;
+      if (o.at < best.at || (o.at === best.at && o.inode === best.inode && o.offset < best.offset)) best = o;
     }
     return best;
   }
@@ -209,22 +218,62 @@ export function belongsTo(ev: AuditEvent, id: Identity): boolean {
   return true;
 }
 
-const STAMP = /msg=audit\((\d+\.\d+:\d+)\)/;
+// How long after the newest record read an event is complete (the audit parser's own rule, MAX_AGE_MS).
+const MAX_AGE_MS = 3000;
+// An event none of whose records arrived for this long (between our reads) is complete: auditd writes an
+// event's records together, so a quiet event, or a log that did not grow, is not still being written.
+export const SETTLE_MS = 500;
 
-// Splits audit text into what can be parsed now and what to keep for the next read: a line cut short,
-// and the records of the newest event, which auditd may still be writing (the log has no EOE records
-// to say an event is complete; the next read always brings newer events, our own reads included).
-export function splitSettled(chunk: string): [string, string] {
-  let end = chunk.lastIndexOf('\n') + 1;
-  const stampOf = (lineEnd: number): string | undefined => {
-    const start = chunk.lastIndexOf('\n', lineEnd - 2) + 1;
-    return STAMP.exec(chunk.slice(start, lineEnd))?.[1];
-  };
-  const last = end > 0 ? stampOf(end) : undefined;
-  if (last) {
-    while (end > 0 && stampOf(end) === last) end = chunk.lastIndexOf('\n', end - 2) + 1;
+interface HeldLine { key?: string; time: number; line: string }
+
+// Audit lines held back until their event is complete, so an event is parsed whole, never in two parts.
+// The log has no EOE records to say an event is complete, and records of concurrent events interleave:
+// an older event's records may follow newer ones, across a read boundary. An event is released, all its
+// lines at once and in log order, when a record more than MAX_AGE_MS newer has been read, or when none
+// of its records came for SETTLE_MS (the newest event of a log nothing more is written to included).
+// A line cut short by the read waits for its end; while its stamp is unknown, nothing is released as quiet.
+export class HeldAuditLines {
+  private held: HeldLine[] = [];
+  /** Per event key: when (our clock, ms) the read that brought its latest record was made. */
+  private seenAt = new Map<string, number>();
+  private newest = -Infinity;
+  private cut = '';
+
+  /** Adds the text of one read made at `now` (ms); returns the lines of the events now complete, in log order. */
+  add(text: string, now: number): string {
+    const all = this.cut + text;
+    const end = all.lastIndexOf('\n') + 1;
+    this.cut = all.slice(end);
+    for (const line of all.slice(0, end).split('\n')) {
+      if (!line) continue;
+      const h = stampOf(line);
+      this.held.push({ ...h, line });
+      if (h.key !== undefined) {
+        this.seenAt.set(h.key, now);
+        if (h.time > this.newest) this.newest = h.time;
+      }
+    }
+    const cutKey = this.cut ? stampOf(this.cut).key : undefined;
+    if (cutKey !== undefined) this.seenAt.set(cutKey, now);
+    const quiet = !this.cut || cutKey !== undefined;
+    const out: string[] = [];
+    const keep: HeldLine[] = [];
+    for (const h of this.held) {
+      // A line without an audit stamp is not part of any event: the parser warns about it now.
+      const done = h.key === undefined || h.time < this.newest - MAX_AGE_MS || (quiet && now - this.seenAt.get(h.key)! >= SETTLE_MS);
+      if (done) out.push(h.line);
+      else keep.push(h);
+    }
+    this.held = keep;
+    const open = new Set(keep.map((h) => h.key));
+    for (const k of this.seenAt.keys()) if (!open.has(k) && k !== cutKey) this.seenAt.delete(k);
+    return out.length ? `${out.join('\n')}\n` : '';
   }
-  return [chunk.slice(0, end), chunk.slice(end)];
+}
+
+function stampOf(line: string): { key?: string; time: number } {
+  const r = parseAuditRecord(line);
+  return r === null || 'error' in r ? { time: 0 } : { key: r.key, time: r.time };
 }
 
 function fail(code: string, error: string): EventFetch {

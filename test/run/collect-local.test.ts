@@ -3,19 +3,20 @@
 // the telemetry parsers, rules run by the embedded AQL engine. Rotation handled by the read command.
 import { expect } from 'chai';
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync, appendFileSync, renameSync, statSync, rmSync } from 'node:fs';
+import { mkdtempSync, writeFileSync, appendFileSync, renameSync, statSync, rmSync, readFileSync, unlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { executePlan, closeExecutors } from '../../harness/run/orchestrator.js';
 import { planRun } from '../../harness/run/plan.js';
 import { newRunId } from '../../harness/run/marker.js';
-import { LocalBackend } from '../../harness/run/collect-local.js';
+import { belongsTo, HeldAuditLines, LocalBackend, SETTLE_MS } from '../../harness/run/collect-local.js';
+import { parseAuditText, type AuditEvent } from '../../harness/telemetry/parsers/auditd.js';
 import { parseReadSince, readSinceCommand } from '../../harness/run/audit-offset.js';
 import { LocalExecutor } from '../../harness/exec/local.js';
 import { loadProfile } from '../../harness/telemetry/profile.js';
 import { hasCommand, isRoot, requireOrSkip } from '../helpers/env.js';
 import { auditUnavailable, ensureAuditd } from '../helpers/auditd.js';
-import { fixtureAtomics, localTarget, tempRunDir, testConfig } from './helpers.js';
+import { FIXTURES, fixtureAtomics, localTarget, tempRunDir, testConfig } from './helpers.js';
 
 describe('run: live local collection (real auditd, this machine as the target)', function () {
   this.timeout(90_000);
@@ -124,7 +125,7 @@ describe('run: attributing audit events to a target by its login (real files, lo
     record(3, now + 2, 1001, 'unset', ['id', '-g']), // another user
     record(4, now + 3, 0, 1000, ['cat', '/tmp/ath-0badc0de-2.uid']), // elevated, with a login uid
     record(5, now + 4, 0, 1001, ['cat', '/tmp/other']), // another login's elevated command
-    record(6, now + 5, 1000, 1000, ['true']), // settles the previous events (the newest one may still be written)
+    record(6, now + 5000, 1000, 1000, ['true']), // settles the previous events: more than 3 s newer (the newest one may still be written)
   ].join('');
   const setup = async (targets: { name: string; uid: number; auid?: number }[]) => {
     const dir = mkdtempSync(join(tmpdir(), 'ath-ident-'));
@@ -176,4 +177,182 @@ describe('run: attributing audit events to a target by its login (real files, lo
       await s.done();
     }
   });
+});
+
+// Reads that end inside an event. The fixture is 100 lines of this machine's real audit log, where the
+// records of concurrent events interleave (SYSCALL 782377, SYSCALL 782378, EXECVE 782377, ...): an older
+// event's records follow a newer one's, so a read boundary can fall inside an event that is not the newest.
+describe('run: an audit event read in parts is parsed whole (real interleaved audit log, real files, local executor)', function () {
+  this.timeout(30_000);
+  const log = readFileSync(join(FIXTURES, 'interleaved-audit.log'), 'utf8');
+  const lines = log.split('\n').slice(0, -1);
+  const ids = (evs: AuditEvent[]) => evs.map((e) => `${e.timeRaw}:${e.serial} ${e.recordTypes.join('+')} auid=${e.auid} ${e.cmdline ?? ''}`).sort();
+  const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+  it('at every line boundary and at byte cuts, the events equal those of parsing the whole log at once', () => {
+    const whole = ids(parseAuditText(log));
+    const cuts = [...lines.keys()].map((k) => lines.slice(0, k).join('\n').length + (k ? 1 : 0));
+    for (let b = 1; b < log.length; b += 97) cuts.push(b);
+    for (const cut of cuts) {
+      const held = new HeldAuditLines();
+      const evs = [...parseAuditText(held.add(log.slice(0, cut), 1000)), ...parseAuditText(held.add(log.slice(cut), 1100))];
+      evs.push(...parseAuditText(held.add('', 1100 + SETTLE_MS))); // the log stayed quiet: everything is complete
+      expect(ids(evs), `read boundary at byte ${cut}`).to.deep.equal(whole);
+    }
+  });
+
+  it('through LocalBackend: the event straddling the boundary keeps its SYSCALL (exe, auid) and its EXECVE (cmdline), once', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ath-split-'));
+    const file = join(dir, 'audit.log');
+    writeFileSync(file, '');
+    const target = { ...localTarget, name: 'lab-x16' };
+    const exec = new LocalExecutor(target);
+    await exec.connect();
+    const identity = { uid: 0, auid: 1016 };
+    const backend = new LocalBackend({
+      executors: new Map([[target.name, exec]]), offsets: new Map([[target.name, { file, inode: statSync(file).ino, offset: 0, at: 0 }]]),
+      identities: new Map([[target.name, identity]]), profile: loadProfile('stock'), env: {},
+    });
+    const fetch = async () => {
+      const r = await backend.fetchEvents({ window: { start: 0, stop: Date.now() * 2 }, targets: [target] });
+      if (!r.ok) throw new Error(JSON.stringify(r));
+      return r.events;
+    };
+    try {
+      // Line 51 is SYSCALL 782378; 782377's SYSCALL is line 50 and its EXECVE line 52: the read ends between them.
+      appendFileSync(file, lines.slice(0, 51).join('\n') + '\n');
+      await fetch();
+      appendFileSync(file, lines.slice(51).join('\n') + '\n');
+      await fetch();
+      await sleep(SETTLE_MS + 100);
+      const events = await fetch();
+      const expected = parseAuditText(log).filter((e) => belongsTo(e, identity));
+      expect(events.map((e) => e.origin.recordId).sort()).to.deep.equal(expected.map((e) => `${e.timeRaw}:${e.serial}`).sort());
+      const straddling = events.filter((e) => e.origin.recordId === '1795334128.811:782377');
+      expect(straddling).to.have.length(1);
+      expect(straddling[0]!.properties.exe).to.equal('/usr/bin/bash');
+      expect(String(straddling[0]!.properties.cmdline)).to.contain('umask 77 && mkdir -p');
+    } finally {
+      await exec.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('the newest event of a log nothing more is written to is returned once the log stayed quiet (not never)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ath-last-'));
+    const file = join(dir, 'audit.log');
+    writeFileSync(file, '');
+    const offset = { file, inode: statSync(file).ino, offset: 0, at: Date.now() };
+    const t = Date.now();
+    const s = `msg=audit(${(t / 1000).toFixed(3)}:77)`;
+    appendFileSync(file, `type=SYSCALL ${s}: arch=c000003e syscall=257 success=yes exit=3 a0=ffffff9c a1=55 a2=241 a3=1b6 items=2 ppid=1 pid=77 auid=0 uid=0 gid=0 euid=0 suid=0 fsuid=0 egid=0 sgid=0 fsgid=0 tty=pts0 ses=1 comm="cp" exe="/usr/bin/cp" key="certs"\n`
+      + `type=CWD ${s}: cwd="/root"\n`
+      + `type=PATH ${s}: item=0 name="/usr/local/share/ca-certificates/evil.crt" inode=2 dev=fe:00 mode=0100644 ouid=0 ogid=0 rdev=00:00 nametype=CREATE cap_fp=0 cap_fi=0 cap_fe=0 cap_fver=0 cap_frootid=0\n`);
+    const exec = new LocalExecutor(localTarget);
+    await exec.connect();
+    const b = new LocalBackend({ executors: new Map([['local', exec]]), offsets: new Map([['local', offset]]), profile: loadProfile('stock'), env: {} });
+    const fetch = () => b.fetchEvents({ window: { start: t - 5000, stop: Date.now() + 5000 }, targets: [localTarget] });
+    try {
+      expect(await fetch()).to.deep.equal({ ok: true, events: [] }); // just read: auditd may still be writing it
+      await sleep(SETTLE_MS + 100);
+      const r = await fetch();
+      expect(r.ok && r.events.map((e) => [e.origin.recordId, e.properties.exe])).to.deep.equal([[`${(t / 1000).toFixed(3)}:77`, '/usr/bin/cp']]);
+    } finally {
+      await exec.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+// auditd rotates by renaming audit.log -> .1 -> .2 ...: several rotations may happen between two reads,
+// and a shared log's targets may have taken their offsets on either side of one.
+describe('run: audit-log reading across several rotations (real files, local executor)', function () {
+  this.timeout(30_000);
+  const rec = (serial: number, t: number, auid: number, argv: string[]) => {
+    const s = `msg=audit(${(t / 1000).toFixed(3)}:${serial})`;
+    return `type=SYSCALL ${s}: arch=c000003e syscall=59 success=yes exit=0 a0=1 a1=2 a2=3 a3=0 items=2 ppid=10 pid=${serial} auid=${auid} uid=${auid} gid=0 euid=0 suid=0 fsuid=0 egid=0 sgid=0 fsgid=0 tty=(none) ses=1 comm="${argv[0]}" exe="/usr/bin/${argv[0]}" key="k"\n`
+      + `type=EXECVE ${s}: argc=${argv.length} ${argv.map((v, i) => `a${i}="${v}"`).join(' ')}\n`;
+  };
+  const rotate = (file: string, n: number) => {
+    for (let i = n; i >= 1; i--) renameSync(i === 1 ? file : `${file}.${i - 1}`, `${file}.${i}`);
+    writeFileSync(file, '');
+  };
+  let dir = '';
+  let exec: LocalExecutor;
+  beforeEach(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'ath-rot2-'));
+    exec = new LocalExecutor(localTarget);
+    await exec.connect();
+  });
+  afterEach(async () => {
+    await exec.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('two rotations since the last read: the rest of audit.log.2, audit.log.1 whole, then the current file', async () => {
+    const file = join(dir, 'audit.log');
+    writeFileSync(file, 'before\n');
+    const st = statSync(file);
+    const from = { file, inode: st.ino, offset: st.size, at: Date.now() };
+    appendFileSync(file, 'behaviour\n');
+    rotate(file, 1);
+    appendFileSync(file, 'filler\n');
+    rotate(file, 2);
+    appendFileSync(file, 'later\n');
+    writeFileSync(`${file}.3`, 'not part of it\n'); // an older rotated file after the one holding the offset
+    const r = await exec.exec(readSinceCommand(localTarget, from));
+    expect(r.exitCode, r.stderr).to.equal(0);
+    const p = parseReadSince(r.stdout, file);
+    expect(p.text).to.equal('behaviour\nfiller\nlater\n');
+    expect(p.pos).to.include({ inode: statSync(file).ino, offset: statSync(file).size });
+  });
+
+  it('the file of the offset rotated away: the read fails and the fetch is HARNESS_RUN_COLLECT_READ, never a success with events missing', async () => {
+    const file = join(dir, 'audit.log');
+    const now = Date.now();
+    writeFileSync(file, rec(1, now - 5000, 0, ['old']));
+    const st = statSync(file);
+    const offset = { file, inode: st.ino, offset: st.size, at: now };
+    appendFileSync(file, rec(2, now, 0, ['openssl', 'req', '-x509']));
+    rotate(file, 1);
+    appendFileSync(file, rec(3, now + 10, 0, ['filler']));
+    rotate(file, 2);
+    unlinkSync(`${file}.2`); // num_logs = 2: the oldest is deleted
+    appendFileSync(file, rec(4, now + 5000, 0, ['later']));
+    const r = await exec.exec(readSinceCommand(localTarget, offset));
+    expect(r.exitCode).to.equal(4);
+    expect(r.stderr).to.match(/rotated away .*Fix: keep more rotated logs/);
+    const b = new LocalBackend({ executors: new Map([['local', exec]]), offsets: new Map([['local', offset]]), profile: loadProfile('stock'), env: {} });
+    const f = await b.fetchEvents({ window: { start: now - 1000, stop: now + 60_000 }, targets: [localTarget] });
+    expect(f).to.deep.include({ ok: false, code: 'HARNESS_RUN_COLLECT_READ' });
+    expect(!f.ok && f.error).to.match(/^local: cannot read .*rotated away/);
+  });
+
+  for (const [order, loginUids] of [[['A', 'B'], true], [['B', 'A'], true], [['B', 'A'], false]] as const) {
+    it(`a shared log whose targets took their offsets on either side of a rotation: each target's own events (fetch order ${order.join(', ')}, ${loginUids ? 'login uids' : 'uids only'})`, async () => {
+      const file = join(dir, 'audit.log');
+      const now = Date.now();
+      writeFileSync(file, rec(1, now - 5000, 0, ['old']));
+      const offA = { file, inode: statSync(file).ino, offset: statSync(file).size, at: now };
+      appendFileSync(file, rec(2, now, 1001, ['openssl', 'req', '-x509', 'A-marker']));
+      rotate(file, 1);
+      appendFileSync(file, rec(3, now + 5, 0, ['filler']));
+      const offB = { file, inode: statSync(file).ino, offset: statSync(file).size, at: now + 10 };
+      appendFileSync(file, rec(4, now + 20, 1002, ['openssl', 'req', '-x509', 'B-marker']));
+      const t = (name: string) => ({ ...localTarget, name });
+      const b = new LocalBackend({
+        executors: new Map([['A', exec], ['B', exec]]), offsets: new Map([['A', offA], ['B', offB]]),
+        identities: new Map(loginUids ? [['A', { uid: 1001, auid: 1001 }], ['B', { uid: 1002, auid: 1002 }]] : [['A', { uid: 1001 }], ['B', { uid: 1002 }]]),
+        profile: loadProfile('stock'), env: {},
+      });
+      const fetch = async () => {
+        const r = await b.fetchEvents({ window: { start: now - 1000, stop: now + 60_000 }, targets: order.map(t) });
+        if (!r.ok) throw new Error(JSON.stringify(r));
+        return r.events.map((e) => `${e.hostname}: ${e.properties.cmdline}`);
+      };
+      await fetch();
+      await new Promise((r) => setTimeout(r, SETTLE_MS + 100));
+      expect(await fetch()).to.deep.equal(['A: openssl req -x509 A-marker', 'B: openssl req -x509 B-marker']);
+    });
+  }
 });

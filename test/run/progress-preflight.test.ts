@@ -3,7 +3,7 @@ import { Writable } from 'node:stream';
 import { createProgressPrinter, formatProgress } from '../../harness/run/progress.js';
 import { parseWindowsPreflight } from '../../harness/run/preflight.js';
 import { linuxResidueCommand, windowsResidueCommand } from '../../harness/run/residue.js';
-import { wevtutilQuery, splitSettled } from '../../harness/run/collect-local.js';
+import { wevtutilQuery } from '../../harness/run/collect-local.js';
 
 function sink(isTTY: boolean): { stream: NodeJS.WriteStream; text: () => string } {
   let text = '';
@@ -71,13 +71,5 @@ describe('run: Windows preflight and residue commands (documented sc/reg output;
     expect(wevtutilQuery('Microsoft-Windows-Sysmon/Operational', Date.UTC(2026, 10, 22, 5, 15))).to.equal(
       `wevtutil.exe qe "Microsoft-Windows-Sysmon/Operational" "/q:*[System[TimeCreated[@SystemTime>='2026-11-22T05:15:00.000Z']]]" /f:xml /e:Events`,
     );
-  });
-
-  it('holds back the newest audit event and a cut line until the next read', () => {
-    const l = (serial: number, t: string) => `type=${t} msg=audit(1795324906.039:${serial}): x=1\n`;
-    const text = l(1, 'SYSCALL') + l(1, 'EXECVE') + l(2, 'SYSCALL') + l(2, 'EXECVE') + 'type=PATH msg=audit(17953';
-    const [done, carry] = splitSettled(text);
-    expect(done).to.equal(l(1, 'SYSCALL') + l(1, 'EXECVE'));
-    expect(carry).to.equal(l(2, 'SYSCALL') + l(2, 'EXECVE') + 'type=PATH msg=audit(17953');
   });
 });

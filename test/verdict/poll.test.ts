@@ -43,6 +43,30 @@ describe('polling the back-end until settled or past the deadline', () => {
     expect(out.cycles).to.equal(3);
   });
 
+  it('a back-end that may still hold events (holdMs): a local MISSED is not final before the execution end + holdMs', async () => {
+    // Local: the signal's event is there at once, the rule row only from the third read (the audit reader
+    // held back the rest of the behaviour). Without the hold, the MISSED of cycle 1 would be final.
+    const rows = (c: number): RuleRun => ({ ok: true, rows: c >= 3 ? [{ row: { store_type: 'Trusted Root CA' }, sources: [0] }] : [] });
+    let clock = T0;
+    const mk = (holdMs?: number) => {
+      let cycles = 0;
+      return { name: 'local' as const, ...(holdMs !== undefined ? { holdMs } : {}), get cycles() { return cycles; },
+        async fetchEvents(): Promise<EventFetch> { cycles++; return { ok: true, events: [ev] }; },
+        async runRules() { return new Map<string, RuleRun>([[RULE, rows(cycles)]]); } };
+    };
+    const run = async (b: TelemetryBackend) => {
+      clock = T0;
+      const tests = defs([sig], [detection(RULE)]);
+      tests.get(GUID)!.expectation!.deadlineMs = 30_000;
+      return pollAndJudge({ backend: b, targets: [], tests, executions: [exec({ window: { start: T0 - 2000, stop: T0 } })], rules: [{ id: RULE, path: RULE, text: '', sha256: '' }], ruleChecks: new Map(), view, intervalMs: 1000, now: () => clock, sleep: async (ms) => { clock += ms; } });
+    };
+    const noHold = await run(mk());
+    expect([noHold.judged[0].result.verdict, noHold.cycles]).to.deep.equal(['MISSED', 1]);
+    const held = await run(mk(5000));
+    expect(held.judged[0].result.verdict).to.equal('DETECTED');
+    expect(held.cycles, 'cycles at T0 .. T0+5 s: nothing is final while the back-end may hold events').to.equal(6);
+  });
+
   it('telemetry that never arrives: NO_TELEMETRY only once the deadline has passed (~6 cycles of 10 s for 60 s)', async () => {
     const b = scriptedBackend(() => ({ ok: true, events: [] }));
     const out = await poll(b);
