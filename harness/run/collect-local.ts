@@ -34,6 +34,8 @@ export interface LocalBackendOptions {
   /** Lab hosts share one kernel audit log: keep only events of the target's login (auid, else uid). */
   identities?: Map<string, Identity>;
   readTimeoutMs?: number;
+  /** Most bytes one read may bring (default 256 MiB); more fails the read. */
+  maxReadBytes?: number;
 }
 
 interface LogTail { pos: AuditOffset; held: HeldAuditLines; events: AuditEvent[]; readAt?: number }
@@ -125,9 +127,13 @@ export class LocalBackend implements TelemetryBackend {
     if (!tail) tails.set(pos.file, (tail = { pos: this.earliestOffset(exec, pos), held: new HeldAuditLines(), events: [] }));
     if (tail.readAt !== this.cycle) {
       tail.readAt = this.cycle;
-      const r = await exec.exec(readSinceCommand(target, tail.pos), { timeoutMs: this.opts.readTimeoutMs ?? 60_000, maxOutputBytes: MAX_LOG_BYTES });
+      const max = this.opts.maxReadBytes ?? MAX_LOG_BYTES;
+      const r = await exec.exec(readSinceCommand(target, tail.pos), { timeoutMs: this.opts.readTimeoutMs ?? 60_000, maxOutputBytes: max });
       const next = parseReadSince(r.stdout, tail.pos.file);
       if (r.exitCode !== 0 || !next.pos) return `cannot read ${tail.pos.file}: ${(r.stderr || r.stdout).trim().slice(0, 300) || `exit ${r.exitCode}`}`;
+      // More than MAX_LOG_BYTES since the last read: what was cut off is lost, so the read fails (never a
+      // success with events missing); the position is not advanced.
+      if (r.truncated) return `${tail.pos.file} grew by more than ${max} bytes between two reads: the rest cannot be read in one go (narrow the audit rules, or run fewer tests at once)`;
       tail.pos = next.pos;
       const complete = tail.held.add(next.text, Date.now());
       if (complete) tail.events.push(...parseAuditText(complete, { file: tail.pos.file }));
@@ -190,6 +196,7 @@ export class LocalBackend implements TelemetryBackend {
         if (/channel .* (not found|was not found)|15007/i.test(r.stderr + r.stdout)) continue;
         return `wevtutil qe ${channel} failed (exit ${r.exitCode}): ${r.stderr.trim().slice(0, 300)}`;
       }
+      if (r.truncated) return `wevtutil qe ${channel} returned more than ${MAX_LOG_BYTES} bytes since ${new Date(from).toISOString()}: the rest would be lost`;
       for (const rec of parseWindowsXml(r.stdout, { file: `${target.name}:${channel}` })) {
         const key = `${rec.channel}\u0000${rec.recordId}`;
         if (st.seen.has(key)) continue;

@@ -356,3 +356,28 @@ describe('run: audit-log reading across several rotations (real files, local exe
     });
   }
 });
+
+describe('run: a read larger than the limit fails, never a success with the rest cut off (real files, local executor)', () => {
+  it('more than maxReadBytes since the last read: HARNESS_RUN_COLLECT_READ naming it; the position is kept', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ath-big-'));
+    const file = join(dir, 'audit.log');
+    writeFileSync(file, '');
+    const exec = new LocalExecutor(localTarget);
+    await exec.connect();
+    try {
+      const off = { file, inode: statSync(file).ino, offset: 0, at: Date.now() - 1000 };
+      const line = (i: number) => `type=EXECVE msg=audit(${(Date.now() / 1000).toFixed(3)}:${i}): argc=1 a0="true"\n`;
+      appendFileSync(file, Array.from({ length: 200 }, (_, i) => line(i + 1)).join(''));
+      const backend = new LocalBackend({ executors: new Map([['local', exec]]), offsets: new Map([['local', off]]), profile: loadProfile('stock'), env: {}, maxReadBytes: 4096 });
+      const window = { start: Date.now() - 60_000, stop: Date.now() + 60_000 };
+      const r = await backend.fetchEvents({ window, targets: [localTarget] });
+      expect(r).to.deep.include({ ok: false, code: 'HARNESS_RUN_COLLECT_READ' });
+      expect((r as { error: string }).error).to.match(/grew by more than 4096 bytes between two reads/);
+      const again = await backend.fetchEvents({ window, targets: [localTarget] });
+      expect(again.ok, 'the position was not advanced past what was cut off').to.equal(false);
+    } finally {
+      await exec.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
