@@ -97,7 +97,7 @@ export async function pollAndJudge(p: PollInput): Promise<PollOutcome> {
       return [i, j] as const;
     }));
     const t = now();
-    const held = (e: ExecutionInput): boolean => !e.skipped && !e.notExecuted && t < e.window.stop + (p.backend.holdMs ?? 0);
+    const held = (e: ExecutionInput): boolean => !!p.backend.holdMs && !e.skipped && !e.notExecuted && t < e.window.stop + p.backend.holdMs;
     const pendingIdx = open.filter((i) => (isPending(judged.get(i)!, p.executions[i], p.backend.name, sensors) || held(p.executions[i])) && t < deadlineOf(p.executions[i], p.tests));
     const pending = new Set(pendingIdx);
     const cycleEvents = fetch.ok ? fetch.events : [];
