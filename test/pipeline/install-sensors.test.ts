@@ -3,7 +3,7 @@
 // what `npm start` does on a fresh machine (it would reinstall packages here, so it is not run).
 import { expect } from 'chai';
 import { spawnSync } from 'node:child_process';
-import { chmodSync, mkdtempSync, symlinkSync } from 'node:fs';
+import { chmodSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { packageRoot } from '../../harness/util/paths.js';
@@ -11,9 +11,12 @@ import { hasCommand, isRoot, requireOrSkip } from '../helpers/env.js';
 
 const SCRIPT = join(packageRoot, 'scripts/install-sensors.sh');
 
+const made: string[] = [];
+
 // A PATH with only what the script itself uses: openssl and apt-get are absent from it.
 function barePath(): string {
   const dir = mkdtempSync(join(tmpdir(), 'ath-bare-path-'));
+  made.push(dir);
   for (const cmd of ['id', 'sh']) symlinkSync(spawnSync('sh', ['-c', `command -v ${cmd}`], { encoding: 'utf8' }).stdout.trim(), join(dir, cmd));
   chmodSync(dir, 0o755);
   return dir;
@@ -27,6 +30,7 @@ function runScript(env: Record<string, string>, uid?: number): { status: number 
 
 describe('npm start: prestart installs the sensors the embedded default needs (scripts/install-sensors.sh)', function () {
   this.timeout(20_000);
+  after(() => { for (const d of made.splice(0)) rmSync(d, { recursive: true, force: true }); });
 
   it('everything present: silent, exit 0', function () {
     requireOrSkip(this, hasCommand('openssl') && hasCommand('auditctl'), 'openssl and auditd must be installed for this case');
