@@ -33,6 +33,8 @@ export interface LocalBackendOptions {
   since?: Map<string, number>;
   /** Lab hosts share one kernel audit log: keep only events of the target's login (auid, else uid). */
   identities?: Map<string, Identity>;
+  /** Linux targets: their clock minus the harness's (ms); audit event times are moved onto the harness's clock. */
+  clockSkews?: Map<string, number>;
   readTimeoutMs?: number;
   /** Most bytes one read may bring (default 256 MiB); more fails the read. */
   maxReadBytes?: number;
@@ -63,8 +65,10 @@ export class LocalBackend implements TelemetryBackend {
     const offsets = new Map<string, AuditOffset>();
     const identities = new Map<string, Identity>();
     const since = new Map<string, number>();
+    const clockSkews = new Map<string, number>();
     const started = Date.parse(run.startedAt);
     for (const t of run.targets) {
+      if (t.clockSkewMs) clockSkews.set(t.target.name, t.clockSkewMs);
       if (t.auditOffset) offsets.set(t.target.name, t.auditOffset);
       if (t.identity) identities.set(t.target.name, t.identity);
       since.set(t.target.name, started);
@@ -74,7 +78,7 @@ export class LocalBackend implements TelemetryBackend {
       const e = opts.logExecutorFor?.(t.target) ?? run.executors?.get(t.target.name);
       if (e) executors.set(t.target.name, e);
     }
-    return new LocalBackend({ executors, profile: opts.profile, offsets, identities, since, env: opts.env ?? {} });
+    return new LocalBackend({ executors, profile: opts.profile, offsets, identities, since, clockSkews, env: opts.env ?? {} });
   }
 
   // All events of the window from these targets; one unreachable target makes the fetch fail (never a silent gap).
@@ -147,11 +151,19 @@ export class LocalBackend implements TelemetryBackend {
     // be, on a log several targets share (lab hosts on one kernel).
     const filter = id && (id.auid !== undefined || this.sharedLog(exec, pos)) ? id : undefined;
     const host = this.host(target);
+    const skew = this.opts.clockSkews?.get(target.name) ?? 0;
     for (; st.done < tail.events.length; st.done++) {
       const ev = tail.events[st.done]!;
       if (filter && !belongsTo(ev, filter)) continue;
       const n = normaliseAudit(ev, this.opts.profile, host);
       n.origin.file = `${target.name}:${tail.pos.file}`;
+      // On the harness's clock, as the execution windows are: a target clock off by more than the fetch
+      // slack would otherwise put its events outside the window (a false NO_TELEMETRY). The payload keeps
+      // the target's own timestamp.
+      if (skew) {
+        n.starttime -= skew;
+        n.devicetime -= skew;
+      }
       st.events.push(n);
     }
     return st.events;

@@ -53,6 +53,8 @@ export interface TargetRun {
   tmp?: string;
   /** The connection dropped during the run (reconnected once for cleanup if it could). */
   connectionLost?: string;
+  /** Linux: the target's clock minus the harness's (ms), measured at connect; 0 within +-500 ms. */
+  clockSkewMs?: number;
 }
 
 export interface RunExecution {

@@ -67,8 +67,10 @@ export async function runTarget(target: Target, tests: PlannedTest[], ctx: Targe
   try {
     const tmp = await tempDirOf(exec, target);
     targetRun.tmp = tmp;
-    const identity = target.os === 'linux' ? await identityOf(exec) : undefined;
+    const probe = target.os === 'linux' ? await identityOf(exec) : undefined;
+    const identity = probe?.identity;
     if (identity) targetRun.identity = identity;
+    if (probe?.clockSkewMs !== undefined) targetRun.clockSkewMs = probe.clockSkewMs;
     // The audit log and rules may be reachable only through another executor (the lab's shared kernel log).
     const logExec = ctx.logExecutorFor?.(target) ?? exec;
     if (!logExec.isConnected()) await logExec.connect();
@@ -78,6 +80,11 @@ export async function runTarget(target: Target, tests: PlannedTest[], ctx: Targe
       const off = await recordAuditOffset(logExec, logExec === exec ? target : { ...target, sudo: false });
       if (off.offset) targetRun.auditOffset = off.offset;
       else targetRun.preflight.sensors.push({ name: 'audit-log', ok: false, detail: off.error!, fix: 'let the harness user read /var/log/audit/audit.log (sudo: true, or the adm group)' });
+      if (targetRun.clockSkewMs && Math.abs(targetRun.clockSkewMs) > 2000) {
+        // Informational: collection puts audit times on the harness's clock, so verdicts are not affected.
+        const s = (Math.abs(targetRun.clockSkewMs) / 1000).toFixed(1);
+        targetRun.preflight.sensors.push({ name: 'clock', ok: true, detail: `the target's clock is ${s} s ${targetRun.clockSkewMs > 0 ? 'ahead of' : 'behind'} the harness's: audit event times are corrected by it`, fix: 'synchronise the clock (NTP) so the logs agree with other systems' });
+      }
       targetRun.preflight.ok = targetRun.preflight.sensors.every((s) => s.ok);
     }
     if (ctx.certServer && target.transport !== 'local' && todo.some((p) => placeholdersIn(p.test.executor.command).includes('harness_url'))) {
@@ -148,16 +155,30 @@ async function tempDirOf(exec: Executor, target: Target): Promise<string> {
 }
 
 // uid, audit login uid and hostname of the session (events of lab hosts differ by these).
-async function identityOf(exec: Executor): Promise<Identity | undefined> {
-  const r = await exec.exec('id -u; cat /proc/self/loginuid 2>/dev/null || echo -; hostname', { timeoutMs: 30_000 });
+// Who the login is (uid, login uid, host name) and how far the target's clock is from ours: audit
+// records carry the target's time, the execution windows the harness's.
+async function identityOf(exec: Executor): Promise<{ identity: Identity; clockSkewMs?: number } | undefined> {
+  const t0 = Date.now();
+  // /proc/self/loginuid has no trailing newline: the echo ends its line (else it ran into the host name,
+  // and neither the login uid nor the host name was read).
+  const r = await exec.exec('id -u; { cat /proc/self/loginuid 2>/dev/null || printf -; }; echo; hostname; date +%s%3N 2>/dev/null || echo -', { timeoutMs: 30_000 });
+  const t1 = Date.now();
   if (r.exitCode !== 0) return undefined;
-  const [uid, auid, host] = r.stdout.split('\n').map((s) => s.trim());
+  const [uid, auid, host, now] = r.stdout.split('\n').map((s) => s.trim());
   const id: Identity = {};
   if (uid && /^\d+$/.test(uid)) id.uid = Number(uid);
   // 4294967295 is "unset" (no login session): not an identity.
   if (auid && /^\d+$/.test(auid) && auid !== '4294967295') id.auid = Number(auid);
   if (host) id.hostname = host;
-  return id;
+  return { identity: id, ...(now ? { clockSkewMs: clockSkew(now, t0, t1) } : {}) };
+}
+
+// The target's `date +%s%3N` against the middle of the round trip; under 500 ms is noise (0). A date
+// without %N (busybox prints "...3N") gives no measure.
+export function clockSkew(targetNow: string, t0: number, t1: number): number | undefined {
+  if (!/^\d{13}$/.test(targetNow)) return undefined;
+  const skew = Number(targetNow) - Math.round((t0 + t1) / 2);
+  return Math.abs(skew) < 500 ? 0 : skew;
 }
 
 // The reverse forward died with the old connection; later #{harness_url} tests need it back. If it cannot

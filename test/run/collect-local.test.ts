@@ -4,7 +4,7 @@
 import { expect } from 'chai';
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync, appendFileSync, renameSync, statSync, rmSync, readFileSync, unlinkSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { executePlan, closeExecutors } from '../../harness/run/orchestrator.js';
 import { planRun } from '../../harness/run/plan.js';
@@ -12,6 +12,7 @@ import { newRunId } from '../../harness/run/marker.js';
 import { belongsTo, HeldAuditLines, LocalBackend, SETTLE_MS } from '../../harness/run/collect-local.js';
 import { parseAuditText, type AuditEvent } from '../../harness/telemetry/parsers/auditd.js';
 import { parseReadSince, readSinceCommand } from '../../harness/run/audit-offset.js';
+import { clockSkew } from '../../harness/run/target-run.js';
 import { LocalExecutor } from '../../harness/exec/local.js';
 import { loadProfile } from '../../harness/telemetry/profile.js';
 import { hasCommand, isRoot, requireOrSkip } from '../helpers/env.js';
@@ -34,6 +35,8 @@ describe('run: live local collection (real auditd, this machine as the target)',
       const t = run.targets[0]!;
       expect(t.preflight.sensors.map((s) => [s.name, s.ok])).to.deep.include.members([['auditd', true], ['auditd-execve-rule', true]]);
       expect(t.auditOffset!.offset).to.be.a('number');
+      expect(t.clockSkewMs, 'this machine against itself: no skew').to.equal(0);
+      expect(t.identity?.hostname, 'the login uid line does not swallow the host name').to.equal(hostname());
       // The temporary rule is gone again after the run.
       expect(execFileSync('auditctl', ['-l'], { encoding: 'utf8' })).to.not.contain(`ath-${runId.slice(-8)}`);
       const o = run.outcomes[0]!;
@@ -375,6 +378,49 @@ describe('run: a read larger than the limit fails, never a success with the rest
       expect((r as { error: string }).error).to.match(/grew by more than 4096 bytes between two reads/);
       const again = await backend.fetchEvents({ window, targets: [localTarget] });
       expect(again.ok, 'the position was not advanced past what was cut off').to.equal(false);
+    } finally {
+      await exec.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('run: a target clock off from the harness\'s (real files, local executor)', () => {
+  it('clockSkew: the target\'s date +%s%3N against the middle of the round trip; noise is 0; no %N, no measure', () => {
+    expect(clockSkew('1795335086703', 1795335026600, 1795335026800)).to.equal(60_003);
+    expect(clockSkew('1795335026300', 1795335026600, 1795335026800), '400 ms behind: noise').to.equal(0);
+    expect(clockSkew('1795334966700', 1795335026600, 1795335026800)).to.equal(-60_000);
+    expect(clockSkew('17953350263N', 1795335026600, 1795335026800)).to.equal(undefined);
+    expect(clockSkew('-', 0, 0)).to.equal(undefined);
+  });
+
+  it('audit events of a target whose clock is 60 s ahead land in the window once moved onto the harness clock', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ath-skew-'));
+    const file = join(dir, 'audit.log');
+    writeFileSync(file, '');
+    const exec = new LocalExecutor(localTarget);
+    await exec.connect();
+    try {
+      const now = Date.now();
+      const ahead = now + 60_000;
+      const off = { file, inode: statSync(file).ino, offset: 0, at: now - 1000 };
+      appendFileSync(file, `type=EXECVE msg=audit(${(ahead / 1000).toFixed(3)}:1): argc=2 a0="openssl" a1="ath-5cew0001-1"\n`);
+      const window = { start: now - 5_000, stop: now + 5_000 };
+      const fetchWith = async (clockSkews?: Map<string, number>) => {
+        const backend = new LocalBackend({ executors: new Map([['local', exec]]), offsets: new Map([['local', off]]), profile: loadProfile('stock'), env: {}, ...(clockSkews ? { clockSkews } : {}) });
+        let r = await backend.fetchEvents({ window, targets: [localTarget] });
+        for (let i = 0; i < 20 && r.ok && r.events.length === 0; i++) {
+          await new Promise((res) => setTimeout(res, 100));
+          r = await backend.fetchEvents({ window, targets: [localTarget] });
+        }
+        return r;
+      };
+      const raw = await fetchWith();
+      expect(raw.ok && raw.events.length, 'on the target clock the event is a minute in the future: outside the window').to.equal(0);
+      const fixed = await fetchWith(new Map([['local', 60_000]]));
+      expect(fixed.ok && fixed.events.length).to.equal(1);
+      expect(fixed.ok && Math.abs(fixed.events[0]!.starttime - now)).to.be.below(1000);
+      expect(fixed.ok && fixed.events[0]!.payload).to.contain(`msg=audit(${(ahead / 1000).toFixed(3)}:1)`); // the record keeps the target's time
     } finally {
       await exec.close();
       rmSync(dir, { recursive: true, force: true });

@@ -50,6 +50,10 @@ describe('run: elevated atomics through sudo -n on a lab host (real sshd, sudo, 
       const t = run.targets[0]!;
       expect(t.preflight.sensors.map((s) => [s.name, s.ok, s.detail])).to.deep.include(['auditd', true, 'auditd is running']);
       expect(t.preflight.ok, JSON.stringify(t.preflight)).to.equal(true);
+      // The login (PAM gives it a login uid) as the harness read it: uid and auid both the lab user's.
+      const login = statSync(`/home/${target.user}`).uid;
+      expect(t.identity).to.deep.include({ uid: login, auid: login });
+      expect(t.clockSkewMs).to.equal(0);
       expect(t.auditOffset?.offset).to.be.a('number');
       const [write, hang] = run.outcomes;
       expect(write!.ran, `${write!.notExecuted} ${write!.execution?.stderr}`).to.equal(true);
