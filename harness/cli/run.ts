@@ -41,11 +41,10 @@ export function register(program: Command): void {
     .action(action(async (flags: RunFlags) => {
       const progress = createProgressPrinter();
       let fault: string | undefined;
-      const sigint = abortOnInterrupt((why) => {
-        const byUser = why === 'interrupted (SIGINT)';
-        if (!byUser) fault = why;
+      const sigint = abortOnInterrupt((why, kind) => {
+        if (kind === 'fault') fault = why;
         progress.finish();
-        process.stderr.write(`harness: ${byUser ? 'interrupted' : why}: finishing cleanups and writing a partial report (Ctrl-C again to quit at once)\n`);
+        process.stderr.write(`harness: ${kind === 'signal' ? 'interrupted' : why}: finishing cleanups and writing a partial report (Ctrl-C again to quit at once)\n`);
       });
       try {
         const r = await runPipeline({

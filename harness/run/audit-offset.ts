@@ -2,6 +2,7 @@
 // collection reads only what the run added, and still finds it after rotations (audit.log.1, .2, ...).
 import type { Executor } from '../exec/types.js';
 import type { Target } from '../model/config.js';
+import { shQuote } from './residue.js';
 
 export const AUDIT_LOG = '/var/log/audit/audit.log';
 
@@ -35,11 +36,11 @@ export async function recordAuditOffset(exec: Executor, target: Pick<Target, 'su
 // A rotation during the read: exit 5 (the next read retries from the same place).
 // The first output line is `ATH-POS <inode> <size>`: where the next read continues.
 export function readSinceCommand(target: Pick<Target, 'sudo'>, from: AuditOffset): string {
-  const f = shq(from.file);
+  const f = shQuote(from.file);
   const o = from.offset;
-  const gone = shq(`${from.file} rotated away before it was read to the end (inode ${from.inode} is in none of ${from.file}.1, .2, ...): `
+  const gone = shQuote(`${from.file} rotated away before it was read to the end (inode ${from.inode} is in none of ${from.file}.1, .2, ...): `
     + 'the events written since then are lost. Fix: keep more rotated logs (num_logs, max_log_file in auditd.conf) or run fewer tests per run, then rerun');
-  const moved = shq(`${from.file} rotated while being read; the next read retries`);
+  const moved = shQuote(`${from.file} rotated while being read; the next read retries`);
   return [
     sudoVar(target),
     `ino=$($S stat -c %i ${f}) || exit 3; size=$($S stat -c %s ${f}) || exit 3;`,
@@ -56,11 +57,6 @@ export function readSinceCommand(target: Pick<Target, 'sudo'>, from: AuditOffset
     // Every rotation renames the current file: the same inode at the end means no rotation moved the files read.
     `[ "$($S stat -c %i ${f})" = "$ino" ] || { echo ${moved} >&2; exit 5; }`,
   ].join(' ');
-}
-
-// A single-quoted sh word.
-function shq(s: string): string {
-  return `'${s.replace(/'/g, `'\\''`)}'`;
 }
 
 // Splits the output of readSinceCommand into the new position and the log text.

@@ -172,25 +172,25 @@ export class LocalBackend implements TelemetryBackend {
   // Whether more than one target reads this log (same executor and file; the inodes of their offsets
   // differ when auditd rotated between them, and it is still one log).
   private sharedLog(exec: Executor, pos: AuditOffset): boolean {
-    let n = 0;
-    for (const [name, e] of this.opts.executors) {
-      const o = this.opts.offsets.get(name);
-      if (e === exec && o && o.file === pos.file) n++;
-    }
-    return n > 1;
+    return this.offsetsOfLog(exec, pos).length > 1;
   }
 
   // A log shared by several targets (same executor and file) is read from the oldest of their offsets, by
   // when it was taken (an offset in a since-rotated file is older than any in the current one, whatever
   // its byte value); the rotation-aware read walks forward from there. Independent of the fetch order.
   private earliestOffset(exec: Executor, pos: AuditOffset): AuditOffset {
-    let best = pos;
+    return this.offsetsOfLog(exec, pos).reduce((best, o) => (o.at < best.at || (o.at === best.at && o.inode === best.inode && o.offset < best.offset) ? o : best), pos);
+  }
+
+  // The offsets of every target reading this log (same executor and file path; the inodes of their offsets
+  // may differ when a rotation fell between them).
+  private offsetsOfLog(exec: Executor, pos: AuditOffset): AuditOffset[] {
+    const out: AuditOffset[] = [];
     for (const [name, e] of this.opts.executors) {
       const o = this.opts.offsets.get(name);
-      if (e !== exec || !o || o.file !== pos.file) continue;
-      if (o.at < best.at || (o.at === best.at && o.inode === best.inode && o.offset < best.offset)) best = o;
+      if (e === exec && o && o.file === pos.file) out.push(o);
     }
-    return best;
+    return out;
   }
 
   // Events of the three channels since the run started (re-queried from the newest time seen, de-duplicated).

@@ -156,18 +156,18 @@ export function notStarted(p: PlannedTest, runId: string, why: { skipped?: strin
 // A fault nothing else caught (an 'error' event without a listener, a rejected promise nobody awaits) is a
 // harness bug, but it must not cost the targets their cleanup or the operator the results gathered so
 // far: it stops the run the same way. A second one exits at once (the journal keeps what is pending).
-export function abortOnInterrupt(onFirst?: (why: string) => void): { signal: AbortSignal; dispose(): void } {
+export function abortOnInterrupt(onFirst?: (why: string, kind: 'signal' | 'fault') => void): { signal: AbortSignal; dispose(): void } {
   const ac = new AbortController();
-  const stop = (why: string, exitCode: number): void => {
+  const stop = (why: string, kind: 'signal' | 'fault'): void => {
     if (ac.signal.aborted) {
       process.stderr.write(`harness: ${why}; quitting now: \`harness cleanup --run ID\` replays the cleanups still pending\n`);
-      process.exit(exitCode);
+      process.exit(kind === 'signal' ? 130 : 2);
     }
-    onFirst?.(why);
+    onFirst?.(why, kind);
     ac.abort(new Error(why));
   };
-  const onSigint = (): void => stop('interrupted (SIGINT)', 130);
-  const onFault = (e: unknown): void => stop(`internal error: ${e instanceof Error ? e.message : String(e)} (a bug in atomic-harness; HARNESS_DEBUG=1 shows the stack)${process.env.HARNESS_DEBUG && e instanceof Error ? `\n${e.stack}` : ''}`, 2);
+  const onSigint = (): void => stop('interrupted (SIGINT)', 'signal');
+  const onFault = (e: unknown): void => stop(`internal error: ${e instanceof Error ? e.message : String(e)} (a bug in atomic-harness; HARNESS_DEBUG=1 shows the stack)${process.env.HARNESS_DEBUG && e instanceof Error ? `\n${e.stack}` : ''}`, 'fault');
   process.on('SIGINT', onSigint);
   process.on('uncaughtException', onFault);
   process.on('unhandledRejection', onFault);

@@ -50,17 +50,19 @@ function ruleArgs(key: string): string[] {
 // fails to deliver, and those records are lost: a pid is believed only when that process is auditd.
 // Without the right to run `auditctl -s`, `pidof` is all there is (running, unverified). The comm is read
 // with the same rights as auditctl: with /proc mounted hidepid, a plain user cannot see the daemon.
-const AUDITD_STATE = 'P=$($S auditctl -s 2>/dev/null | sed -n "s/^pid //p"); '
-  + 'if [ -n "$P" ] && [ "$P" != 0 ]; then if [ "$($S cat /proc/$P/comm 2>/dev/null)" = auditd ]; then echo AUDITD=running; else echo AUDITD=stale:$P; fi; '
+// Sets P to the pid the kernel names; true when that process is auditd.
+const LIVE_AUDITD = 'P=$($S auditctl -s 2>/dev/null | sed -n "s/^pid //p"); [ -n "$P" ] && [ "$P" != 0 ] && [ "$($S cat /proc/$P/comm 2>/dev/null)" = auditd ]';
+
+const AUDITD_STATE = `if ${LIVE_AUDITD}; then echo AUDITD=running; `
+  + 'elif [ -n "$P" ] && [ "$P" != 0 ]; then echo AUDITD=stale:$P; '
   + 'elif pidof auditd >/dev/null 2>&1; then if [ -n "$P" ]; then echo AUDITD=unregistered; else echo AUDITD=running; fi; '
   + 'else echo AUDITD=stopped; fi';
 
 // Starts the installed auditd and waits (up to 5 s) until the kernel names it. A stale registration is no
 // obstacle: the kernel tests the old connection when a new daemon registers and drops it.
 const START_AUDITD = 'A=; for f in /usr/sbin/auditd /sbin/auditd; do [ -x "$f" ] && A=$f && break; done; '
-  + '[ -n "$A" ] || { echo AUDITD_START=not-installed; exit 0; }; $S "$A" 2>&1; i=0; while [ $i -lt 50 ]; do '
-  + 'P=$($S auditctl -s 2>/dev/null | sed -n "s/^pid //p"); [ -n "$P" ] && [ "$P" != 0 ] && [ "$($S cat /proc/$P/comm 2>/dev/null)" = auditd ] && break; '
-  + 'sleep 0.1; i=$((i+1)); done; echo AUDITD_START=done';
+  + '[ -n "$A" ] || { echo AUDITD_START=not-installed; exit 0; }; $S "$A" 2>&1; i=0; '
+  + `while [ $i -lt 50 ]; do ${LIVE_AUDITD} && break; sleep 0.1; i=$((i+1)); done; echo AUDITD_START=done`;
 
 type AuditdState = 'running' | 'stopped' | 'unregistered' | `stale:${string}`;
 

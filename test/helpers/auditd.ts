@@ -1,7 +1,7 @@
 // The real Linux audit subsystem for live tests: make sure auditd runs, add a temporary execve rule, and
 // read what the kernel logged after a byte offset. Only what the helper added is removed afterwards.
 import { execFileSync } from 'node:child_process';
-import { ensureAuditd as ensureAuditDaemon } from '../../harness/lab/audit.js';
+import { auditdPid, ensureAuditd as ensureAuditDaemon } from '../../harness/lab/audit.js';
 import { existsSync, readFileSync, statSync, openSync, readSync, closeSync } from 'node:fs';
 import { hasCommand, isRoot } from './env.js';
 
@@ -54,10 +54,8 @@ export function kernelAuditPid(): number {
  * leaves. Returns the pid that was stopped (0 when none ran).
  */
 export async function stopAuditd(how: 'clean' | 'kill'): Promise<number> {
-  const pid = kernelAuditPid();
-  let alive = false;
-  try { alive = readFileSync(`/proc/${pid}/comm`, 'utf8').trim() === 'auditd'; } catch { /* gone */ }
-  if (pid === 0 || !alive) return 0;
+  const pid = await auditdPid(); // the live daemon only (harness/lab/audit.ts)
+  if (pid === 0) return 0;
   process.kill(pid, how === 'clean' ? 'SIGTERM' : 'SIGKILL');
   for (let i = 0; i < 100 && existsSync(`/proc/${pid}`); i++) await new Promise((r) => setTimeout(r, 50));
   if (how === 'clean') for (let i = 0; i < 100 && kernelAuditPid() !== 0; i++) await new Promise((r) => setTimeout(r, 50));
