@@ -154,14 +154,13 @@ async function tempDirOf(exec: Executor, target: Target): Promise<string> {
   return r.exitCode === 0 && dir ? dir : 'C:\\Windows\\Temp';
 }
 
-// uid, audit login uid and hostname of the session (events of lab hosts differ by these).
 // Who the login is (uid, login uid, host name) and how far the target's clock is from ours: audit
 // records carry the target's time, the execution windows the harness's.
 async function identityOf(exec: Executor): Promise<{ identity: Identity; clockSkewMs?: number } | undefined> {
   const t0 = Date.now();
   // /proc/self/loginuid has no trailing newline: the echo ends its line (else it ran into the host name,
   // and neither the login uid nor the host name was read).
-  const r = await exec.exec('id -u; { cat /proc/self/loginuid 2>/dev/null || printf -; }; echo; hostname; date +%s%3N 2>/dev/null || echo -', { timeoutMs: 30_000 });
+  const r = await exec.exec(`id -u; { cat /proc/self/loginuid 2>/dev/null || printf -; }; echo; hostname; ${DATE_MS}`, { timeoutMs: 30_000 });
   const t1 = Date.now();
   if (r.exitCode !== 0) return undefined;
   const [uid, auid, host, now] = r.stdout.split('\n').map((s) => s.trim());
@@ -170,15 +169,46 @@ async function identityOf(exec: Executor): Promise<{ identity: Identity; clockSk
   // 4294967295 is "unset" (no login session): not an identity.
   if (auid && /^\d+$/.test(auid) && auid !== '4294967295') id.auid = Number(auid);
   if (host) id.hostname = host;
-  return { identity: id, ...(now ? { clockSkewMs: clockSkew(now, t0, t1) } : {}) };
+  const first = skewBounds(now ?? '', t0, t1);
+  return { identity: id, ...(first ? { clockSkewMs: await measureSkew(exec, first) } : {}) };
 }
 
-// The target's `date +%s%3N` against the middle of the round trip; under 500 ms is noise (0). A date
-// without %N (busybox prints "...3N") gives no measure.
-export function clockSkew(targetNow: string, t0: number, t1: number): number | undefined {
+const DATE_MS = 'date +%s%3N 2>/dev/null || echo -';
+
+/** What one reading of the target's clock proves: target minus harness clock lies in [lo, hi]. */
+export interface SkewBounds { lo: number; hi: number }
+
+// The target's `date +%s%3N`, read somewhere between t0 and t1 on our clock: the skew is at least
+// targetNow - t1 and at most targetNow - t0. A date without %N (busybox prints "...3N") gives no measure.
+export function skewBounds(targetNow: string, t0: number, t1: number): SkewBounds | undefined {
   if (!/^\d{13}$/.test(targetNow)) return undefined;
-  const skew = Number(targetNow) - Math.round((t0 + t1) / 2);
-  return Math.abs(skew) < 500 ? 0 : skew;
+  return { lo: Number(targetNow) - t1, hi: Number(targetNow) - t0 };
+}
+
+// The correction to apply given what the readings prove: 0 when they are consistent with synchronised
+// clocks (or prove less than 500 ms), else the bound nearest 0. Never more than proven: the first
+// reading's round trip includes the login (PAM session set-up), and correcting by its midpoint once moved
+// a target's events a second earlier than they happened, out of the window (a false NO_TELEMETRY).
+export function clockSkew(b: SkewBounds): number {
+  const proven = b.lo > 0 ? b.lo : b.hi < 0 ? b.hi : 0;
+  return Math.abs(proven) < 500 ? 0 : proven;
+}
+
+// Readings on the now-open session (a round trip without the login) narrow the bounds: each holds the
+// true skew, so their intersection does. Taken only when the first reading does not already prove the
+// clocks within 500 ms of each other.
+export async function measureSkew(exec: Pick<Executor, 'exec'>, first: SkewBounds): Promise<number> {
+  let b = first;
+  for (let i = 0; i < 2 && clockSkew(b) !== 0; i++) {
+    const t0 = Date.now();
+    const r = await exec.exec(DATE_MS, { timeoutMs: 30_000 });
+    const next = r.exitCode === 0 ? skewBounds(r.stdout.trim(), t0, Date.now()) : undefined;
+    if (!next) break;
+    const both = { lo: Math.max(b.lo, next.lo), hi: Math.min(b.hi, next.hi) };
+    // Disjoint: the clock was stepped between the readings; the newer one is what holds now.
+    b = both.lo <= both.hi ? both : next;
+  }
+  return clockSkew(b);
 }
 
 // The reverse forward died with the old connection; later #{harness_url} tests need it back. If it cannot

@@ -12,7 +12,7 @@ import { newRunId } from '../../harness/run/marker.js';
 import { belongsTo, HeldAuditLines, LocalBackend, SETTLE_MS } from '../../harness/run/collect-local.js';
 import { parseAuditText, type AuditEvent } from '../../harness/telemetry/parsers/auditd.js';
 import { parseReadSince, readSinceCommand } from '../../harness/run/audit-offset.js';
-import { clockSkew } from '../../harness/run/target-run.js';
+import { clockSkew, measureSkew, skewBounds } from '../../harness/run/target-run.js';
 import { LocalExecutor } from '../../harness/exec/local.js';
 import { loadProfile } from '../../harness/telemetry/profile.js';
 import { hasCommand, isRoot, requireOrSkip } from '../helpers/env.js';
@@ -386,12 +386,32 @@ describe('run: a read larger than the limit fails, never a success with the rest
 });
 
 describe('run: a target clock off from the harness\'s (real files, local executor)', () => {
-  it('clockSkew: the target\'s date +%s%3N against the middle of the round trip; noise is 0; no %N, no measure', () => {
-    expect(clockSkew('1795335086703', 1795335026600, 1795335026800)).to.equal(60_003);
-    expect(clockSkew('1795335026300', 1795335026600, 1795335026800), '400 ms behind: noise').to.equal(0);
-    expect(clockSkew('1795334966700', 1795335026600, 1795335026800)).to.equal(-60_000);
-    expect(clockSkew('17953350263N', 1795335026600, 1795335026800)).to.equal(undefined);
-    expect(clockSkew('-', 0, 0)).to.equal(undefined);
+  it('clockSkew: only what the reading proves (the bound nearest 0), 0 when the clocks may agree or differ by < 500 ms', () => {
+    const b = (now: string) => skewBounds(now, 1795335026600, 1795335026800)!;
+    expect(b('1795335086703')).to.deep.equal({ lo: 59_903, hi: 60_103 });
+    expect(clockSkew(b('1795335086703')), 'at least 59.903 s ahead').to.equal(59_903);
+    expect(clockSkew(b('1795334966700')), 'at least 59.9 s behind').to.equal(-59_900);
+    expect(clockSkew(b('1795335026300')), '300-500 ms behind: under the noise floor').to.equal(0);
+    // The case that put events out of the window: the date ran at the end of a slow first round trip
+    // (the login's PAM session); the midpoint said 1.2 s ahead, nothing proves the clocks differ at all.
+    expect(clockSkew(skewBounds('1795335029000', 1795335026600, 1795335029000)!)).to.equal(0);
+    expect(skewBounds('17953350263N', 1795335026600, 1795335026800)).to.equal(undefined);
+    expect(skewBounds('-', 0, 0)).to.equal(undefined);
+  });
+
+  it('measureSkew: readings on the open session narrow a slow first reading to the skew it proves', async () => {
+    // An executor stand-in whose target clock runs 60 s ahead and answers after 30 ms.
+    let calls = 0;
+    const target = { exec: async () => { calls++; await new Promise((r) => setTimeout(r, 30)); return { exitCode: 0, stdout: `${Date.now() + 60_000}\n`, stderr: '' }; } } as unknown as Parameters<typeof measureSkew>[0];
+    const t0 = Date.now();
+    const slow = skewBounds(String(t0 + 3000 + 60_000), t0, t0 + 3000)!; // a 3 s first round trip, the date at its end
+    expect(clockSkew(slow)).to.equal(60_000);
+    const s = await measureSkew(target, { lo: slow.lo - 2500, hi: slow.hi }); // what a date mid-trip would prove
+    expect(calls).to.equal(2);
+    expect(s).to.be.within(59_900, 60_000);
+    calls = 0;
+    expect(await measureSkew(target, { lo: -100, hi: 100 }), 'synchronised: no further reading').to.equal(0);
+    expect(calls).to.equal(0);
   });
 
   it('audit events of a target whose clock is 60 s ahead land in the window once moved onto the harness clock', async () => {
