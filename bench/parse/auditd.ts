@@ -5,7 +5,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { createWriteStream, existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { parseAuditFile } from '../../harness/telemetry/parsers/auditd.js';
+import { parseAuditFileBatches } from '../../harness/telemetry/parsers/auditd.js';
 import { datasetsDir } from '../../harness/util/paths.js';
 
 const STAMP = /msg=audit\((\d+)\.(\d+):(\d+)\)/;
@@ -84,27 +84,38 @@ export async function benchAuditd(print: (s: string) => void = console.log): Pro
   const file = '/tmp/ath-bench/audit-1m.log';
   const lines = await buildAuditLog(file);
   print(`auditd: ${lines.toLocaleString('en')} lines, ${(statSync(file).size / 1e6).toFixed(1)} MB (${file})`);
-  // warm-up once (JIT), then the measured run
-  for await (const _ of parseAuditFile(file)) { /* warm */ }
-  // Wall time and CPU time: this machine is shared, so wall figures move with its load; CPU seconds
-  // (user+sys, GC threads included for us) compare the work done.
-  const t0 = performance.now();
-  const c0 = process.cpuUsage();
-  let events = 0;
-  for await (const e of parseAuditFile(file)) {
-    events++;
-    if (e.cmdline === undefined && e.exe === undefined) continue; // touch what a consumer reads
+  // warm-up once (JIT), then three rounds alternating ours and ausearch; the best of each counts (this
+  // machine is shared: the best round is the one least disturbed by other load, for both alike).
+  for await (const _ of parseAuditFileBatches(file)) { /* warm */ }
+  // Wall time and CPU time: wall figures move with the machine's load; CPU seconds (user+sys, GC threads
+  // included for us) compare the work done.
+  let best: { wall: number; cpu: number; events: number } | undefined;
+  let raw: { wall: number; cpu: number } | undefined;
+  for (let round = 0; round < 3; round++) {
+    const t0 = performance.now();
+    const c0 = process.cpuUsage();
+    let events = 0;
+    for await (const batch of parseAuditFileBatches(file)) {
+      for (const e of batch) {
+        events++;
+        if (e.cmdline === undefined && e.exe === undefined) continue; // touch what a consumer reads
+      }
+    }
+    const c = process.cpuUsage(c0);
+    const wall = (performance.now() - t0) / 1000;
+    if (!best || wall < best.wall) best = { wall, cpu: (c.user + c.system) / 1e6, events };
+    const r = timeProcess('ausearch', ['--raw', '-if', file]);
+    if (r && (!raw || r.wall < raw.wall)) raw = r;
   }
-  const c = process.cpuUsage(c0);
-  const ours = (performance.now() - t0) / 1000;
-  const oursCpu = (c.user + c.system) / 1e6;
+  const ours = best!.wall;
+  const oursCpu = best!.cpu;
+  const events = best!.events;
   const res: AuditBenchResult = { lines, ours: { seconds: ours, linesPerSec: lines / ours, events } };
   const rate = (sec: number): string => Math.round(lines / sec).toLocaleString('en');
-  print(`  atomic-harness parseAuditFile: wall ${ours.toFixed(2)} s (${rate(ours)} lines/s), cpu ${oursCpu.toFixed(2)} s (${rate(oursCpu)} lines/cpu-s), ${events.toLocaleString('en')} events; in-process, file read included`);
-  const raw = timeProcess('ausearch', ['--raw', '-if', file]);
+  print(`  atomic-harness parseAuditFileBatches: wall ${ours.toFixed(2)} s (${rate(ours)} lines/s), cpu ${oursCpu.toFixed(2)} s (${rate(oursCpu)} lines/cpu-s), ${events.toLocaleString('en')} events; in-process, file read included; best of 3`);
   if (raw) {
     res.ausearchRaw = { seconds: raw.wall, linesPerSec: lines / raw.wall };
-    print(`  ausearch --raw -if:            wall ${raw.wall.toFixed(2)} s (${rate(raw.wall)} lines/s), cpu ${raw.cpu.toFixed(2)} s (${rate(raw.cpu)} lines/cpu-s); whole process, output to /dev/null`);
+    print(`  ausearch --raw -if:            wall ${raw.wall.toFixed(2)} s (${rate(raw.wall)} lines/s), cpu ${raw.cpu.toFixed(2)} s (${rate(raw.cpu)} lines/cpu-s); whole process, output to /dev/null; best of 3`);
     print(`  ratio ours / ausearch --raw:   wall ${(raw.wall / ours).toFixed(2)}x, cpu ${(raw.cpu / oursCpu).toFixed(2)}x (target >= 2x)`);
   } else print('  ausearch not available: no comparison');
   const interp = timeProcess('ausearch', ['-if', file, '-i']);

@@ -7,7 +7,7 @@ import type { PropertyProfile } from '../model/profile.js';
 import type { TelemetrySource, TimeWindow } from './types.js';
 import { readLines } from './lines.js';
 import { normaliseAudit, normaliseWindows, type HostInfo } from './normalise.js';
-import { AuditGrouper, parseAuditFile } from './parsers/auditd.js';
+import { AuditGrouper, parseAuditFileBatches } from './parsers/auditd.js';
 import { parseEventXml, parseWindowsXmlLines } from './parsers/winxml.js';
 import { parseJsonLines, type JsonItem } from './parsers/winjson.js';
 import { isEvtx, readEvtxFile } from './parsers/evtx/index.js';
@@ -105,7 +105,7 @@ async function* readOne(file: string, format: EventFormat, opts: ReadOptions): A
     case 'auditd':
     case 'ausearch':
       if (firstChar(file) === '{' || firstChar(file) === '[') break;
-      for await (const ev of parseAuditFile(file, { file, onWarning: warn })) yield normaliseAudit(ev, profile, host);
+      for await (const batch of parseAuditFileBatches(file, { file, onWarning: warn })) for (const ev of batch) yield normaliseAudit(ev, profile, host);
       return;
     case 'jsonl':
       yield* readJsonl(file, warn);

@@ -5,6 +5,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseAuditLines, parseAuditText, shellJoin, type AuditEvent } from '../../harness/telemetry/parsers/auditd.js';
 import type { ParseWarning } from '../../harness/model/event.js';
+import { decodeHex, parseAuditRecord, type AuditRecord } from '../../harness/telemetry/parsers/audit-record.js';
 
 const FIX = join(import.meta.dirname, 'fixtures');
 const enriched = readFileSync(join(FIX, 'enriched-audit.log'), 'utf8');
@@ -105,5 +106,32 @@ describe('auditd parser (records recorded from this machine\'s kernel)', () => {
 
   it('shellJoin quotes what a POSIX shell would need quoted', () => {
     expect(shellJoin(['openssl', 'req', '-subj', '/CN=Microsoft IT TLS CA 5', '', 'a;b', '$HOME', 'x=1,y/z'])).to.equal("openssl req -subj '/CN=Microsoft IT TLS CA 5' '' 'a;b' '$HOME' x=1,y/z");
+  });
+});
+
+describe('auditd field access (the direct scans the parser reads records with)', () => {
+  it('decodeHex: hex pairs only (any case), whole values, UTF-8; anything else is not hex (null)', () => {
+    expect(decodeHex('6F70656E73736C')).to.equal('openssl');
+    expect(decodeHex('6f70656e73736c')).to.equal('openssl');
+    expect(decodeHex('C3A9')).to.equal('é');
+    for (const bad of ['', '414', '4g41', '41G2', '41 42', 'zz', '(null)']) expect(decodeHex(bad), bad).to.equal(null);
+  });
+
+  it('get() reads fields in any order, the same as the full tokenizer; enrichedGet reads the tail', () => {
+    const line = 'type=SYSCALL msg=audit(1700000000.002:2): arch=c000003e syscall=59 success=yes exit=0 items=2 ppid=27913 pid=28699 auid=4294967295 uid=0 gid=0 comm="sleep" exe="/usr/bin/sleep" key="ath-lab-174"\x1dARCH=x86_64 SYSCALL=execve AUID="unset" UID="root"';
+    const keys = ['arch', 'syscall', 'success', 'exit', 'items', 'ppid', 'pid', 'auid', 'uid', 'gid', 'comm', 'exe', 'key', 'missing'];
+    const full = parseAuditRecord(line) as AuditRecord;
+    const want = keys.map((k) => full.fields.get(k));
+    for (const order of [keys, [...keys].reverse(), ['exe', 'pid', 'comm', 'arch', 'key', 'uid', 'missing', 'ppid', 'auid', 'gid', 'syscall', 'success', 'exit', 'items']]) {
+      const r = parseAuditRecord(line) as AuditRecord;
+      const got = new Map(order.map((k) => [k, r.get(k)]));
+      expect(keys.map((k) => got.get(k)), order.join(',')).to.deep.equal(want);
+    }
+    const r = parseAuditRecord(line) as AuditRecord;
+    expect([r.enrichedGet('ARCH'), r.enrichedGet('UID'), r.enrichedGet('AUID'), r.enrichedGet('GID')]).to.deep.equal(['x86_64', 'root', 'unset', undefined]);
+    expect(r.get('comm')).to.equal('sleep');
+    expect(r.lastQuoted).to.equal(true);
+    expect(r.get('pid')).to.equal('28699');
+    expect(r.lastQuoted).to.equal(false);
   });
 });

@@ -15,11 +15,9 @@ export function buildAuditEvent(records: AuditRecord[], origin: { file?: string;
   const lz = new LazyAuditEvent(records);
   const ev = lz as unknown as AuditEvent;
   ev.time = first.time;
-  ev.timeRaw = first.timeRaw;
   ev.serial = first.serial;
   ev.node = first.node;
   ev.type = first.type;
-  ev.recordTypes = records.map((r) => r.type);
   ev.format = first.interpreted ? 'ausearch' : first.type.startsWith('AUOMS_') ? 'auoms' : 'auditd';
   ev.file = origin.file;
   ev.line = origin.line;
@@ -67,24 +65,27 @@ function num(v: string | undefined): number | string | undefined {
 
 function readProcess(r: AuditRecord, ev: AuditEvent): void {
   const f = r;
-  ev.exe = fieldText(r, 'exe');
-  ev.comm = fieldText(r, 'comm');
-  const pid = num(f.get('pid'));
-  const ppid = num(f.get('ppid'));
-  if (typeof pid === 'number') ev.pid = pid;
-  if (typeof ppid === 'number') ev.ppid = ppid;
-  ev.uid = num(f.get('uid'));
-  ev.auid = num(f.get('auid'));
-  ev.success = f.get('success') ?? f.get('res');
-  ev.arch = r.enriched?.get('ARCH') ?? f.get('arch');
-  ev.gid = num(f.get('gid'));
+  // Read in the kernel's field order (arch syscall success ... ppid pid auid uid gid ... comm exe key):
+  // each get() then continues where the last one ended, one pass over the record.
+  ev.arch = r.enrichedGet('ARCH') ?? f.get('arch');
   const sc = f.get('syscall');
   if (sc !== undefined) ev.syscall = /^\d+$/.test(sc) ? Number(sc) : SYSCALL_NUMBERS[sc] ?? sc;
-  ev.uidName = r.enriched?.get('UID') ?? (r.interpreted ? f.get('uid') : undefined);
-  ev.auidName = r.enriched?.get('AUID') ?? (r.interpreted ? f.get('auid') : undefined);
+  ev.success = f.get('success') ?? f.get('res');
+  const ppid = num(f.get('ppid'));
+  const pid = num(f.get('pid'));
+  if (typeof pid === 'number') ev.pid = pid;
+  if (typeof ppid === 'number') ev.ppid = ppid;
+  ev.auid = num(f.get('auid'));
+  ev.uid = num(f.get('uid'));
+  ev.gid = num(f.get('gid'));
+  ev.comm = fieldText(r, 'comm');
+  ev.exe = fieldText(r, 'exe');
   const key = fieldText(r, 'key');
   ev.key = key === undefined || key === '(null)' ? undefined : key.split('\x01').join(',');
-  if (ev.node === undefined && f.get('node') !== undefined) ev.node = f.get('node');
+  ev.uidName = r.enrichedGet('UID') ?? (r.interpreted ? f.get('uid') : undefined);
+  ev.auidName = r.enrichedGet('AUID') ?? (r.interpreted ? f.get('auid') : undefined);
+  // A kernel SYSCALL record never names its node in the body (node= leads the line); others may.
+  if (ev.node === undefined && r.type !== 'SYSCALL') ev.node = f.get('node');
 }
 
 /** EXECVE: argc, a0..aN; long arguments come as aN_len then aN[0], aN[1]... possibly across several records. */

@@ -3,31 +3,70 @@
 // `format=enriched` tail after \x1d), `ausearch -i` interpreted text (`msg=audit(11/22/26 05:09:32.119:6335) : `,
 // values unquoted and possibly holding spaces) and Microsoft AUOMS (`type=AUOMS_EXECVE audit(...): `).
 
-/** One record. Fields are read lazily: most records of a large log are only grouped, never inspected. */
+/**
+ * One record. Everything but the header is read lazily, from offsets into the line: most records of a
+ * large log are only grouped, and a record's fields are read one at a time by direct scans (get()),
+ * without slicing the body, the tail or the stamp first.
+ */
 export class AuditRecord {
   private _fields?: Map<string, string>;
   private _quoted?: Set<string>;
   private _enriched?: Map<string, string>;
+  private _key?: string;
+  // Where the body ends: the enriched tail's \x1d, or the end of the line; -1 until first needed.
+  private bodyEnd = -1;
+  /** Whether the value last returned by get() was double-quoted in the log. */
+  lastQuoted = false;
+  // Whether get() may scan the body directly (raw text without a nested msg='...'); decided once.
+  private plain?: boolean;
+  // Where the last direct scan ended: callers read fields in the kernel's order, so the next one is
+  // looked for from there first and the body is scanned about once, not once per field.
+  private cursor = 0;
   constructor(
     readonly type: string,
     readonly node: string | undefined,
-    /** `1604994496.155:42` (or the interpreted form), plus `node|` in front when the line names a node: the grouping key. */
-    readonly key: string,
     /** epoch ms */
     readonly time: number,
     readonly serial: number,
-    /** The field text after the header, without the enriched tail. */
-    readonly body: string,
-    /** The `format=enriched` interpreted tail (AUID="root" UID="root" ...), after \x1d. */
-    readonly tail: string | undefined,
     readonly interpreted: boolean,
     readonly raw: string,
+    /** Offsets in raw: the stamp inside msg=audit(...), and where the fields start. */
+    private readonly stampStart: number,
+    private readonly stampEnd: number,
+    private readonly bodyStart: number,
   ) {}
+
+  /** `1604994496.155:42` (or the interpreted form), plus `node|` in front when the line names a node: the grouping key. */
+  get key(): string {
+    if (this._key === undefined) {
+      const stamp = this.raw.slice(this.stampStart, this.stampEnd);
+      this._key = this.node === undefined ? stamp : `${this.node}|${stamp}`;
+    }
+    return this._key;
+  }
 
   /** `1604994496.155` (raw) or the interpreted date text (ausearch -i). */
   get timeRaw(): string {
-    const k = this.key;
-    return k.slice(k.indexOf('|') + 1, k.lastIndexOf(':'));
+    return this.raw.slice(this.stampStart, this.raw.lastIndexOf(':', this.stampEnd));
+  }
+
+  /** The field text after the header, without the enriched tail. */
+  get body(): string {
+    return this.raw.slice(this.bodyStart, this.end());
+  }
+
+  /** The `format=enriched` interpreted tail (AUID="root" UID="root" ...), after \x1d. */
+  get tail(): string | undefined {
+    const e = this.end();
+    return e < this.raw.length ? this.raw.slice(e + 1) : undefined;
+  }
+
+  private end(): number {
+    if (this.bodyEnd < 0) {
+      const gs = this.raw.indexOf('\x1d', this.bodyStart);
+      this.bodyEnd = gs < 0 ? this.raw.length : gs;
+    }
+    return this.bodyEnd;
   }
 
   /** Every field, quotes removed, hex NOT decoded (see fieldText). */
@@ -49,45 +88,67 @@ export class AuditRecord {
 
   /** The enriched tail's fields (upper-case names), if the log is format=enriched. */
   get enriched(): Map<string, string> | undefined {
-    if (this.tail === undefined) return undefined;
-    if (!this._enriched) tokenize(this.tail, (this._enriched = new Map()), new Set());
+    const tail = this.tail;
+    if (tail === undefined) return undefined;
+    if (!this._enriched) tokenize(tail, (this._enriched = new Map()), new Set());
     return this._enriched;
   }
 
-  /** Whether the value last returned by get() was double-quoted in the log. */
-  lastQuoted = false;
-
   /** One field's value as written (quotes removed); sets lastQuoted. A direct scan, no full tokenizing. */
   get(key: string): string | undefined {
-    if (this._fields || this.interpreted || this.body.indexOf("'") >= 0) {
+    const end = this.end();
+    if (this.plain === undefined) {
+      const q = this.raw.indexOf("'", this.bodyStart);
+      this.plain = !this.interpreted && (q < 0 || q > end);
+    }
+    if (this._fields || !this.plain) {
       const v = this.fields.get(key);
       this.lastQuoted = v !== undefined && this._quoted!.has(key);
       return v;
     }
-    const b = this.body;
-    let i: number;
-    if (b.startsWith(key) && b.charCodeAt(key.length) === 61) i = 0;
-    else {
-      let needle = NEEDLES.get(key);
-      if (needle === undefined) NEEDLES.set(key, (needle = ` ${key}=`));
-      i = b.indexOf(needle);
-      if (i < 0) return undefined;
-      i++;
-    }
-    const j = i + key.length + 1;
+    const b = this.raw;
+    const j = valueAt(b, key, Math.max(this.cursor, this.bodyStart), this.bodyStart, end);
+    if (j < 0) return undefined;
     const c = b.charCodeAt(j);
-    if (c === 34) {
-      const e = b.indexOf('"', j + 1);
-      this.lastQuoted = true;
-      return b.slice(j + 1, e < 0 ? b.length : e);
-    }
-    this.lastQuoted = false;
     if (c === 123) return this.fields.get(key);
-    const e = b.indexOf(' ', j);
-    return b.slice(j, e < 0 ? b.length : e);
+    const e = valueEnd(b, j, end);
+    this.cursor = e;
+    this.lastQuoted = c === 34;
+    return c === 34 ? b.slice(j + 1, e) : b.slice(j, e);
+  }
+
+  /** One field of the enriched tail (ARCH, UID="root", ...), quotes removed; a direct scan. */
+  enrichedGet(key: string): string | undefined {
+    const start = this.end() + 1;
+    const b = this.raw;
+    if (start > b.length) return undefined;
+    const j = valueAt(b, key, start, start, b.length);
+    if (j < 0) return undefined;
+    const e = valueEnd(b, j, b.length);
+    return b.charCodeAt(j) === 34 ? b.slice(j + 1, e) : b.slice(j, e);
   }
 }
 
+// Index of the value of `key=` in b[start, end) (the key at `start` or after a space), looked for from
+// `from` first and then from `start`; -1 when absent.
+function valueAt(b: string, key: string, from: number, start: number, end: number): number {
+  let i = from === start ? -1 : find(b, key, from - 1, end);
+  if (i < 0) i = b.startsWith(key, start) && b.charCodeAt(start + key.length) === 61 ? start + key.length + 1 : find(b, key, start, end);
+  return i;
+}
+
+function find(b: string, key: string, from: number, end: number): number {
+  let needle = NEEDLES.get(key);
+  if (needle === undefined) NEEDLES.set(key, (needle = ` ${key}=`));
+  const i = b.indexOf(needle, from);
+  return i < 0 || i + needle.length > end ? -1 : i + needle.length;
+}
+
+// End of the value starting at j (before `end`): the closing quote of a "quoted" value, else the next space.
+function valueEnd(b: string, j: number, end: number): number {
+  const e = b.charCodeAt(j) === 34 ? b.indexOf('"', j + 1) : b.indexOf(' ', j);
+  return e < 0 || e > end ? end : e;
+}
 
 export type RecordResult = AuditRecord | { error: string } | null;
 
@@ -114,7 +175,7 @@ export function parseAuditRecord(line: string): RecordResult {
   }
   const tEnd = line.indexOf(' ', p);
   if (tEnd < 0) return { error: 'record has no msg=audit(...) header' };
-  const type = line.slice(p + 5, tEnd);
+  const type = typeAt(line, p + 5, tEnd);
   const a = line.indexOf(HEADER_AUDIT, tEnd);
   if (a < 0 || a > tEnd + 5) return { error: 'record has no msg=audit(...) header' };
   const close = line.indexOf(')', a);
@@ -152,15 +213,23 @@ export function parseAuditRecord(line: string): RecordResult {
   if (colon + 1 === close || !Number.isFinite(time)) return { error: `bad audit stamp "${line.slice(s0, close)}"` };
   let body = close + 1;
   while (body < line.length && (line.charCodeAt(body) === 58 || line.charCodeAt(body) === 32)) body++; // ':' and spaces
-  let text = line.slice(body);
-  let tail: string | undefined;
-  const gs = text.indexOf('\x1d');
-  if (gs >= 0) {
-    tail = text.slice(gs + 1);
-    text = text.slice(0, gs);
+  return new AuditRecord(type, node, time, serial, interpreted, line, s0, close, body);
+}
+
+// Record types seen so far, by length: a type is looked up in place instead of cut out of every line.
+const TYPES: string[][] = [];
+let typeCount = 0;
+
+function typeAt(line: string, start: number, end: number): string {
+  const known = TYPES[end - start];
+  if (known) for (const t of known) if (line.startsWith(t, start)) return t;
+  const t = line.slice(start, end);
+  // Bounded: a log of garbage must not grow the table without end.
+  if (typeCount < 256 && end - start < 64) {
+    (TYPES[end - start] ??= []).push(t);
+    typeCount++;
   }
-  const stamp = line.slice(s0, close);
-  return new AuditRecord(type, node, node === undefined ? stamp : `${node}|${stamp}`, time, serial, text, tail, interpreted, line);
+  return t;
 }
 
 /** ausearch -i prints local time as MM/DD/YY[YY] HH:MM:SS.mmm. */
@@ -238,11 +307,9 @@ function tokenizeInterpreted(type: string, text: string, out: Map<string, string
 /** Decodes the kernel's hex encoding of a value (used when it holds spaces, quotes or control bytes). */
 export function decodeHex(s: string): string | null {
   if (s.length === 0 || s.length % 2 !== 0) return null;
-  for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i);
-    if (!((c >= 48 && c <= 57) || (c >= 65 && c <= 70) || (c >= 97 && c <= 102))) return null;
-  }
-  return Buffer.from(s, 'hex').toString('utf8');
+  // Buffer's hex decoder stops at the first pair that is not hex: a short result is the validation.
+  const b = Buffer.from(s, 'hex');
+  return b.length * 2 === s.length ? b.toString('utf8') : null;
 }
 
 /** The value of a field that the kernel may hex-encode: quoted -> as is, bare hex -> decoded, else as is. */

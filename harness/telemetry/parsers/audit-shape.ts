@@ -55,9 +55,9 @@ export function shellJoin(argv: string[]): string {
 }
 
 /**
- * The event object. The payload (`raw`) and the PROCTITLE-derived texts are computed on first use: a
- * consumer that only matches fields (or a benchmark that only counts) does not pay for joining and
- * decoding them. Getters live on the prototype; `toJSON` lists them so JSON output is complete.
+ * The event object. The payload (`raw`), the PROCTITLE-derived texts, the stamp text and the record types
+ * are computed on first use: a consumer that only matches fields (or a benchmark that only counts) does
+ * not pay for joining, decoding and cutting them. Getters live on the prototype; `toJSON` lists them so JSON output is complete.
  */
 export class LazyAuditEvent {
   private _raw?: string;
@@ -69,11 +69,9 @@ export class LazyAuditEvent {
   [key: string]: unknown;
   // Every field is created here, in one order, so all events share one hidden class (V8 stays fast).
   time = 0;
-  timeRaw = '';
   serial = 0;
   node: string | undefined = undefined;
   type = '';
-  recordTypes: string[] = [];
   exe: string | undefined = undefined;
   comm: string | undefined = undefined;
   pid: number | undefined = undefined;
@@ -96,6 +94,16 @@ export class LazyAuditEvent {
   file: string | undefined = undefined;
   line: number | undefined = undefined;
   constructor(private readonly records: AuditRecord[]) {}
+  private _timeRaw?: string;
+  private _recordTypes?: string[];
+  get timeRaw(): string {
+    return (this._timeRaw ??= this.records[0]!.timeRaw);
+  }
+  set timeRaw(v: string) { this._timeRaw = v; }
+  get recordTypes(): string[] {
+    return (this._recordTypes ??= this.records.map((r) => r.type));
+  }
+  set recordTypes(v: string[]) { this._recordTypes = v; }
   get raw(): string {
     if (this._raw === undefined) this._raw = this.records.map((r) => r.raw).join('\n');
     return this._raw;
@@ -123,6 +131,8 @@ export class LazyAuditEvent {
   toJSON(): Record<string, unknown> {
     const o: Record<string, unknown> = {};
     for (const k of Object.keys(this)) if (!k.startsWith('_') && k !== 'records' && k !== 'ptRec' && k !== 'cmdFromPt') o[k] = this[k];
+    o.timeRaw = this.timeRaw;
+    o.recordTypes = this.recordTypes;
     o.raw = this.raw;
     o.proctitle = this.proctitle;
     o.cmdline = this.cmdline;

@@ -1,6 +1,6 @@
 // Linux audit parser: audit records grouped into events by (node, time, serial). Records of one event may
-// interleave with others, so groups stay open until their EOE record, a `----` separator (ausearch), a
-// time gap, a cap on open groups, or the end of input. Bad lines are skipped with a located warning.
+// interleave with others, so groups stay open until their EOE or PROCTITLE record (the kernel's last two of
+// a syscall event), a `----` separator (ausearch), a time gap, a cap on open groups, or the end of input. Bad lines are skipped with a located warning.
 import type { ParseWarning } from '../../model/event.js';
 import { parseAuditRecord, type AuditRecord } from './audit-record.js';
 import { buildAuditEvent, type AuditEvent } from './audit-event.js';
@@ -17,7 +17,7 @@ export interface AuditParseOptions {
 }
 
 interface Group {
-  key: string;
+  key: string | number;
   done: boolean;
   time: number;
   records: AuditRecord[];
@@ -31,6 +31,7 @@ const STANDALONE = /^(USER_|DAEMON_|CRED_|SERVICE_|SYSTEM_|ADD_|DEL_|GRP_|ACCT_|
 const MAX_OPEN = 256;
 // A kernel event's records are written together; a group older than this (by record time) is complete.
 const MAX_AGE_MS = 3000;
+const NO_RECORDS: AuditRecord[] = [];
 
 /** Groups audit lines into events, streaming; never throws on bad input. */
 export async function* parseAuditLines(lines: AsyncIterable<string> | Iterable<string>, opts: AuditParseOptions = {}): AsyncGenerator<AuditEvent> {
@@ -42,8 +43,14 @@ export async function* parseAuditLines(lines: AsyncIterable<string> | Iterable<s
   for (const ev of p.end()) yield ev;
 }
 
-/** Parses an audit log file, streaming (one await per 1 MB chunk, not per line). */
+/** Parses an audit log file, streaming, one event at a time. */
 export async function* parseAuditFile(path: string, opts: AuditParseOptions & { start?: number } = {}): AsyncGenerator<AuditEvent> {
+  for await (const batch of parseAuditFileBatches(path, opts)) yield* batch;
+}
+
+/** Parses an audit log file, streaming, in batches: the events completed by each ~1 MB chunk (one await
+ *  per chunk: an async step per event costs a large share of the parse on logs of millions of lines). */
+export async function* parseAuditFileBatches(path: string, opts: AuditParseOptions & { start?: number } = {}): AsyncGenerator<AuditEvent[]> {
   const p = new AuditGrouper({ file: path, ...opts });
   for await (const batch of readLineBatches(path, { start: opts.start })) {
     let out: AuditEvent[] | null = null;
@@ -54,9 +61,10 @@ export async function* parseAuditFile(path: string, opts: AuditParseOptions & { 
         else out = done;
       }
     }
-    if (out) yield* out;
+    if (out) yield out;
   }
-  yield* p.end();
+  const last = p.end();
+  if (last.length) yield last;
 }
 
 /** Parses a whole chunk of audit text (live collection) into events. */
@@ -73,13 +81,16 @@ export function parseAuditText(text: string, opts: AuditParseOptions = {}): Audi
 
 /** The grouping state machine; push() returns events completed by that line (or null). */
 export class AuditGrouper {
-  private open = new Map<string, Group>();
+  private open = new Map<string | number, Group>();
   // Insertion order kept apart from the Map: deleting from the front of a large Map and iterating it
   // again is slow in V8 (deleted slots are skipped until a rehash), and logs without EOE do exactly that.
   private queue: Group[] = [];
   private head = 0;
   private lineNo: number;
   private readonly file: string;
+  // The line of the event being built, for its warnings (one function, not a closure per event).
+  private building = 0;
+  private readonly warnBuilding = (reason: string): void => this.warn(this.building, reason);
   constructor(private readonly opts: AuditParseOptions) {
     this.lineNo = (opts.firstLine ?? 1) - 1;
     this.file = opts.file ?? '<input>';
@@ -94,11 +105,18 @@ export class AuditGrouper {
       this.warn(this.lineNo, rec.error);
       return null;
     }
-    const key = rec.key;
+    // Grouped by serial when the log has one node (a number: no key string to cut and hash per record);
+    // the same serial at another time is another event (the counter restarts at boot).
+    const key = rec.node === undefined ? rec.serial : rec.key;
     let out: AuditEvent[] | null = null;
     let g = this.open.get(key);
+    if (g && g.time !== rec.time) {
+      this.open.delete(key);
+      out = this.emit(g, out);
+      g = undefined;
+    }
     if (!g) {
-      out = this.flushOld(rec.time);
+      out = this.flushOld(rec.time, out);
       g = { key, done: false, time: rec.time, records: [], line: this.lineNo };
       this.open.set(key, g);
       this.queue.push(g);
@@ -108,6 +126,13 @@ export class AuditGrouper {
       return this.emit(g, out);
     }
     g.records.push(rec);
+    // The kernel ends a syscall event with PROCTITLE (then EOE, which auditd does not log): the event is
+    // complete, so it is not kept open (and alive) until 256 newer events evict it. ausearch -i prints an
+    // event's records in reverse, PROCTITLE first: there the `----` separators end events instead.
+    if (rec.type === 'PROCTITLE' && !rec.interpreted) {
+      this.open.delete(key);
+      return this.emit(g, out);
+    }
     if (g.records.length === 1 && STANDALONE.test(rec.type)) {
       this.open.delete(key);
       return this.emit(g, out);
@@ -131,8 +156,7 @@ export class AuditGrouper {
     return out;
   }
 
-  private flushOld(now: number): AuditEvent[] | null {
-    let out: AuditEvent[] | null = null;
+  private flushOld(now: number, out: AuditEvent[] | null): AuditEvent[] | null {
     while (this.head < this.queue.length) {
       const g = this.queue[this.head]!;
       if (!g.done) {
@@ -152,7 +176,11 @@ export class AuditGrouper {
   private emit(g: Group, out: AuditEvent[] | null): AuditEvent[] | null {
     g.done = true;
     if (g.records.length === 0) return out;
-    const ev = buildAuditEvent(g.records, { file: this.opts.file, line: g.line }, (reason) => this.warn(g.line, reason));
+    this.building = g.line;
+    const ev = buildAuditEvent(g.records, { file: this.opts.file, line: g.line }, this.warnBuilding);
+    // The queue keeps a done group until its head passes it: without its records, so the lines (and the
+    // read chunks they point into) die young instead of being promoted to the old generation.
+    g.records = NO_RECORDS;
     (out ??= []).push(ev);
     return out;
   }
