@@ -3,7 +3,7 @@
 import { expect } from 'chai';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { parseAuditLines, parseAuditText, shellJoin, type AuditEvent } from '../../harness/telemetry/parsers/auditd.js';
+import { AuditGrouper, parseAuditLines, parseAuditText, shellJoin, type AuditEvent } from '../../harness/telemetry/parsers/auditd.js';
 import type { ParseWarning } from '../../harness/model/event.js';
 import { decodeHex, parseAuditRecord, type AuditRecord } from '../../harness/telemetry/parsers/audit-record.js';
 
@@ -133,5 +133,45 @@ describe('auditd field access (the direct scans the parser reads records with)',
     expect(r.lastQuoted).to.equal(true);
     expect(r.get('pid')).to.equal('28699');
     expect(r.lastQuoted).to.equal(false);
+  });
+});
+
+describe('auditd grouping: PROCTITLE ends a raw syscall event', () => {
+  const rec = (type: string, serial: number, body: string) => `type=${type} msg=audit(1700000000.${String(serial).padStart(3, '0')}:${serial}): ${body}`;
+  it('an event is whole when its PROCTITLE arrives, interleaved or not; a logged EOE after it adds nothing', () => {
+    const warnings: ParseWarning[] = [];
+    const text = [
+      rec('SYSCALL', 1, 'arch=c000003e syscall=59 success=yes exit=0 ppid=1 pid=10 auid=0 uid=0 gid=0 comm="openssl" exe="/usr/bin/openssl" key=(null)'),
+      rec('EXECVE', 1, 'argc=3 a0="openssl" a1="req" a2="-x509"'),
+      rec('SYSCALL', 2, 'arch=c000003e syscall=59 success=yes exit=0 ppid=1 pid=11 auid=0 uid=0 gid=0 comm="ls" exe="/usr/bin/ls" key=(null)'),
+      rec('CWD', 1, 'cwd="/tmp"'),
+      rec('PATH', 1, 'item=0 name="/tmp/ath-x.pem" inode=1 dev=fe:00 mode=0100644 ouid=0 ogid=0 rdev=00:00 nametype=CREATE'),
+      rec('PROCTITLE', 1, 'proctitle=6F70656E73736C00726571002D78353039'),
+      rec('EOE', 1, ''),
+      rec('EXECVE', 2, 'argc=1 a0="ls"'),
+      rec('PROCTITLE', 2, 'proctitle=6C73'),
+    ].join('\n');
+    const events = parseAuditText(text, { onWarning: (w) => warnings.push(w) });
+    expect(events.map((e) => [e.serial, e.recordTypes.join(','), e.cmdline])).to.deep.equal([
+      [1, 'SYSCALL,EXECVE,CWD,PATH,PROCTITLE', 'openssl req -x509'],
+      [2, 'SYSCALL,EXECVE,PROCTITLE', 'ls'],
+    ]);
+    expect(events[0]!.created).to.deep.equal(['/tmp/ath-x.pem']);
+    expect(warnings).to.deep.equal([]);
+  });
+
+  it('the grouper hands the event out at its PROCTITLE, not when later events push it out', () => {
+    const g = new AuditGrouper({});
+    expect(g.push(rec('SYSCALL', 5, 'arch=c000003e syscall=59 success=yes exit=0 ppid=1 pid=10 auid=0 uid=0 gid=0 comm="id" exe="/usr/bin/id" key=(null)'))).to.equal(null);
+    expect(g.push(rec('EXECVE', 5, 'argc=1 a0="id"'))).to.equal(null);
+    const done = g.push(rec('PROCTITLE', 5, 'proctitle=6964'));
+    expect(done?.map((e) => e.cmdline)).to.deep.equal(['id']);
+    expect(g.end()).to.deep.equal([]);
+  });
+
+  it('the same serial at another time (a counter restarted at boot) is another event', () => {
+    const a = 'type=SYSCALL msg=audit(1700000000.001:7): arch=c000003e syscall=2 success=yes exit=3 ppid=1 pid=10 auid=0 uid=0 gid=0 comm="cat" exe="/usr/bin/cat" key=(null)';
+    const b = 'type=SYSCALL msg=audit(1700000900.001:7): arch=c000003e syscall=2 success=yes exit=3 ppid=1 pid=99 auid=0 uid=0 gid=0 comm="cat" exe="/usr/bin/cat" key=(null)';
+    expect(parseAuditText(`${a}\n${b}\n`).map((e) => e.pid)).to.deep.equal([10, 99]);
   });
 });
