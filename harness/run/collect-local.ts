@@ -33,7 +33,8 @@ export interface LocalBackendOptions {
   since?: Map<string, number>;
   /** Lab hosts share one kernel audit log: keep only events of the target's login (auid, else uid). */
   identities?: Map<string, Identity>;
-  /** Linux targets: their clock minus the harness's (ms); audit event times are moved onto the harness's clock. */
+  /** A target's clock minus the harness's (ms): event times are moved onto the harness's clock (and a
+   *  Windows query's time filter onto the target's). */
   clockSkews?: Map<string, number>;
   readTimeoutMs?: number;
   /** Most bytes one read may bring (default 256 MiB); more fails the read. */
@@ -201,8 +202,10 @@ export class LocalBackend implements TelemetryBackend {
       this.windows.set(target.name, st);
     }
     const from = st.since;
+    const skew = this.opts.clockSkews?.get(target.name) ?? 0;
     for (const channel of WINDOWS_CHANNELS) {
-      const r = await exec.exec(wevtutilQuery(channel, from, target.shell), { timeoutMs: this.opts.readTimeoutMs ?? 60_000, maxOutputBytes: MAX_LOG_BYTES });
+      // TimeCreated is the target's clock: the filter is put on it, each event's time back on ours.
+      const r = await exec.exec(wevtutilQuery(channel, from + skew, target.shell), { timeoutMs: this.opts.readTimeoutMs ?? 60_000, maxOutputBytes: MAX_LOG_BYTES });
       // "No events" is exit 0 with an empty <Events/>; a missing channel (no Sysmon) is a preflight finding, not a read failure.
       if (r.exitCode !== 0) {
         if (/channel .* (not found|was not found)|15007/i.test(r.stderr + r.stdout)) continue;
@@ -213,8 +216,13 @@ export class LocalBackend implements TelemetryBackend {
         const key = `${rec.channel}\u0000${rec.recordId}`;
         if (st.seen.has(key)) continue;
         st.seen.add(key);
-        st.since = Math.max(st.since, rec.timeCreated);
-        st.events.push(normaliseWindows(rec, this.opts.profile, this.host(target)));
+        st.since = Math.max(st.since, rec.timeCreated - skew);
+        const n = normaliseWindows(rec, this.opts.profile, this.host(target));
+        if (skew) {
+          n.starttime -= skew;
+          n.devicetime -= skew;
+        }
+        st.events.push(n);
       }
     }
     return st.events;

@@ -71,6 +71,10 @@ export async function runTarget(target: Target, tests: PlannedTest[], ctx: Targe
     const identity = probe?.identity;
     if (identity) targetRun.identity = identity;
     if (probe?.clockSkewMs !== undefined) targetRun.clockSkewMs = probe.clockSkewMs;
+    if (target.os === 'windows') {
+      const skew = await windowsClockSkew(exec, target);
+      if (skew !== undefined) targetRun.clockSkewMs = skew;
+    }
     // The audit log and rules may be reachable only through another executor (the lab's shared kernel log).
     const logExec = ctx.logExecutorFor?.(target) ?? exec;
     if (!logExec.isConnected()) await logExec.connect();
@@ -80,12 +84,12 @@ export async function runTarget(target: Target, tests: PlannedTest[], ctx: Targe
       const off = await recordAuditOffset(logExec, logExec === exec ? target : { ...target, sudo: false });
       if (off.offset) targetRun.auditOffset = off.offset;
       else targetRun.preflight.sensors.push({ name: 'audit-log', ok: false, detail: off.error!, fix: 'let the harness user read /var/log/audit/audit.log (sudo: true, or the adm group)' });
-      if (targetRun.clockSkewMs && Math.abs(targetRun.clockSkewMs) > 2000) {
-        // Informational: collection puts audit times on the harness's clock, so verdicts are not affected.
-        const s = (Math.abs(targetRun.clockSkewMs) / 1000).toFixed(1);
-        targetRun.preflight.sensors.push({ name: 'clock', ok: true, detail: `the target's clock is ${s} s ${targetRun.clockSkewMs > 0 ? 'ahead of' : 'behind'} the harness's: audit event times are corrected by it`, fix: 'synchronise the clock (NTP) so the logs agree with other systems' });
-      }
       targetRun.preflight.ok = targetRun.preflight.sensors.every((s) => s.ok);
+    }
+    if (targetRun.clockSkewMs && Math.abs(targetRun.clockSkewMs) > 2000) {
+      // Informational: collection puts event times on the harness's clock, so verdicts are not affected.
+      const s = (Math.abs(targetRun.clockSkewMs) / 1000).toFixed(1);
+      targetRun.preflight.sensors.push({ name: 'clock', ok: true, detail: `the target's clock is ${s} s ${targetRun.clockSkewMs > 0 ? 'ahead of' : 'behind'} the harness's: event times read from its logs are corrected by it`, fix: 'synchronise the clock (NTP, w32tm /resync on Windows) so the logs agree with other systems' });
     }
     if (ctx.certServer && target.transport !== 'local' && todo.some((p) => placeholdersIn(p.test.executor.command).includes('harness_url'))) {
       forward = await exec.forwardRemotePort(TARGET_URL_PORT, '127.0.0.1', ctx.certServer.port, '127.0.0.1');
@@ -174,6 +178,18 @@ async function identityOf(exec: Executor): Promise<{ identity: Identity; clockSk
 }
 
 const DATE_MS = 'date +%s%3N 2>/dev/null || echo -';
+const PS_MS = '[DateTimeOffset]::UtcNow.ToUnixTimeMilliseconds()';
+
+// A Windows target's clock, read the same way (PowerShell's epoch milliseconds; from cmd.exe through
+// powershell.exe, whose start-up is inside the round trip and so only widens the range). Without it a
+// clock behind by more than the fetch slack hid the target's events from the wevtutil time filter.
+export async function windowsClockSkew(exec: Executor, target: Target): Promise<number | undefined> {
+  const cmd = target.shell === 'powershell' ? PS_MS : `powershell.exe -NoProfile -NonInteractive -Command "${PS_MS}"`;
+  const t0 = Date.now();
+  const r = await exec.exec(cmd, { timeoutMs: 30_000 });
+  const first = r.exitCode === 0 ? skewBounds(r.stdout.trim(), t0, Date.now()) : undefined;
+  return first ? measureSkew(exec, first, cmd) : undefined;
+}
 
 /** What one reading of the target's clock proves: target minus harness clock lies in [lo, hi]. */
 export interface SkewBounds { lo: number; hi: number }
@@ -197,11 +213,11 @@ export function clockSkew(b: SkewBounds): number {
 // Readings on the now-open session (a round trip without the login) narrow the bounds: each holds the
 // true skew, so their intersection does. Taken only when the first reading does not already prove the
 // clocks within 500 ms of each other.
-export async function measureSkew(exec: Pick<Executor, 'exec'>, first: SkewBounds): Promise<number> {
+export async function measureSkew(exec: Pick<Executor, 'exec'>, first: SkewBounds, command = DATE_MS): Promise<number> {
   let b = first;
   for (let i = 0; i < 2 && clockSkew(b) !== 0; i++) {
     const t0 = Date.now();
-    const r = await exec.exec(DATE_MS, { timeoutMs: 30_000 });
+    const r = await exec.exec(command, { timeoutMs: 30_000 });
     const next = r.exitCode === 0 ? skewBounds(r.stdout.trim(), t0, Date.now()) : undefined;
     if (!next) break;
     const both = { lo: Math.max(b.lo, next.lo), hi: Math.min(b.hi, next.hi) };

@@ -12,7 +12,7 @@ import { newRunId } from '../../harness/run/marker.js';
 import { belongsTo, HeldAuditLines, LocalBackend, SETTLE_MS } from '../../harness/run/collect-local.js';
 import { parseAuditText, type AuditEvent } from '../../harness/telemetry/parsers/auditd.js';
 import { parseReadSince, readSinceCommand } from '../../harness/run/audit-offset.js';
-import { clockSkew, measureSkew, skewBounds } from '../../harness/run/target-run.js';
+import { clockSkew, measureSkew, skewBounds, windowsClockSkew } from '../../harness/run/target-run.js';
 import { LocalExecutor } from '../../harness/exec/local.js';
 import { loadProfile } from '../../harness/telemetry/profile.js';
 import { hasCommand, isRoot, requireOrSkip } from '../helpers/env.js';
@@ -414,6 +414,20 @@ describe('run: a target clock off from the harness\'s (real files, local executo
     expect(calls).to.equal(0);
   });
 
+  it('windowsClockSkew: PowerShell\'s epoch ms, through powershell.exe from cmd, directly from a PowerShell shell', async () => {
+    const seen: string[] = [];
+    const ahead = { exec: async (cmd: string) => { seen.push(cmd); return { exitCode: 0, stdout: `${Date.now() + 60_000}\r\n`, stderr: '' }; } } as unknown as LocalExecutor;
+    const s = await windowsClockSkew(ahead, { name: 'w', os: 'windows', shell: 'cmd' } as never);
+    expect(s).to.be.within(59_900, 60_000);
+    expect(seen[0]).to.equal('powershell.exe -NoProfile -NonInteractive -Command "[DateTimeOffset]::UtcNow.ToUnixTimeMilliseconds()"');
+    seen.length = 0;
+    const synced = { exec: async (cmd: string) => { seen.push(cmd); return { exitCode: 0, stdout: `${Date.now()}\r\n`, stderr: '' }; } } as unknown as LocalExecutor;
+    expect(await windowsClockSkew(synced, { name: 'w', os: 'windows', shell: 'powershell' } as never)).to.equal(0);
+    expect(seen).to.deep.equal(['[DateTimeOffset]::UtcNow.ToUnixTimeMilliseconds()']);
+    const broken = { exec: async () => ({ exitCode: 1, stdout: '', stderr: "'powershell.exe' is not recognized" }) } as unknown as LocalExecutor;
+    expect(await windowsClockSkew(broken, { name: 'w', os: 'windows', shell: 'cmd' } as never), 'no PowerShell: no measure').to.equal(undefined);
+  });
+
   it('audit events of a target whose clock is 60 s ahead land in the window once moved onto the harness clock', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'ath-skew-'));
     const file = join(dir, 'audit.log');
@@ -445,5 +459,28 @@ describe('run: a target clock off from the harness\'s (real files, local executo
       await exec.close();
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+
+  it('Windows (a stand-in executor answering as wevtutil does): the query asks from the target\'s clock, events come back on ours', async () => {
+    const now = Date.now();
+    const skew = 120_000; // the target's clock two minutes ahead
+    const queries: string[] = [];
+    const xml = (t: number) => `<Events><Event xmlns='http://schemas.microsoft.com/win/2004/08/events/event'><System><Provider Name='Microsoft-Windows-Sysmon'/><EventID>1</EventID><TimeCreated SystemTime='${new Date(t).toISOString()}'/><EventRecordID>42</EventRecordID><Channel>Microsoft-Windows-Sysmon/Operational</Channel><Computer>WIN-ATH</Computer></System><EventData><Data Name='Image'>C:\\Windows\\System32\\certutil.exe</Data><Data Name='CommandLine'>certutil -store Root</Data></EventData></Event></Events>`;
+    const exec = {
+      isConnected: () => true,
+      exec: async (cmd: string) => {
+        queries.push(cmd);
+        return { exitCode: 0, stdout: cmd.includes('Sysmon') ? xml(now + skew) : '<Events></Events>', stderr: '' };
+      },
+    } as unknown as LocalExecutor;
+    const win = { name: 'win', os: 'windows' as const, shell: 'cmd' as const, transport: 'ssh' as const, address: '192.0.2.7' };
+    const backend = new LocalBackend({ executors: new Map([['win', exec]]), offsets: new Map(), profile: loadProfile('stock'), env: {}, since: new Map([['win', now - 5_000]]), clockSkews: new Map([['win', skew]]) });
+    const r = await backend.fetchEvents({ window: { start: now - 10_000, stop: now + 10_000 }, targets: [win as never] });
+    expect(queries[0]).to.contain(`@SystemTime>='${new Date(now - 5_000 + skew).toISOString()}'`);
+    expect(r.ok && r.events.map((e) => e.starttime)).to.deep.equal([now]);
+    // The next query continues from the newest event, on the target's clock again.
+    queries.length = 0;
+    await backend.fetchEvents({ window: { start: now - 10_000, stop: now + 10_000 }, targets: [win as never] });
+    expect(queries[0]).to.contain(`@SystemTime>='${new Date(now + skew).toISOString()}'`);
   });
 });
