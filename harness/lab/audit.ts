@@ -25,12 +25,23 @@ export async function auditdPid(): Promise<number> {
   return pid > 0 && isAuditd(pid) ? pid : 0;
 }
 
+// A live process called auditd: a zombie (exited, not yet reaped by its parent) still has the name.
 function isAuditd(pid: number): boolean {
   try {
-    return readFileSync(`/proc/${pid}/comm`, 'utf8').trim() === 'auditd';
+    if (readFileSync(`/proc/${pid}/comm`, 'utf8').trim() !== 'auditd') return false;
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z';
   } catch {
     return false;
   }
+}
+
+/** Stops the auditd the lab started and waits until it no longer receives records (5 s at most), so a lab
+ *  brought up next does not take the dying daemon for a running one. */
+export async function stopStartedAuditd(pid: number): Promise<void> {
+  if (!isAuditd(pid)) return;
+  process.kill(pid, 'SIGTERM');
+  for (let i = 0; i < 50 && (await auditdPid()) === pid; i++) await new Promise((r) => setTimeout(r, 100));
 }
 
 // Starts auditd if needed; returns its pid when this call started it.

@@ -9,7 +9,7 @@ import { readState, writeState, type LabStateFile, type HostState } from './stat
 import { checkSubnetFree, ensureBridge, ensureHostNet, removeHostNet, removeBridge, netnsExists } from './net.js';
 import { ensureUser, removeUser } from './users.js';
 import { ensureSudoers, removeSudoers, sudoersPath } from './sudo.js';
-import { ensureAuditd, ensureAuditRules, removeAuditRules, ensureBacklog, restoreBacklog } from './audit.js';
+import { ensureAuditd, ensureAuditRules, removeAuditRules, ensureBacklog, restoreBacklog, stopStartedAuditd } from './audit.js';
 import { ensureKey, ensureSshd, stopSshd, sshdPid, sshdFiles } from './sshd.js';
 import { writeTargetsFile } from './targets-file.js';
 import { pidAlive, tryRun } from './run.js';
@@ -141,7 +141,7 @@ export async function labDown(opts: LabOptions = {}): Promise<void> {
   if (s.previousBacklogLimit !== undefined && !otherLabsUp(l.dir)) await restoreBacklog(s.previousBacklogLimit);
   if (s.sudoers) removeSudoers(s.sudoers);
   // Another lab still up shares this auditd: leave it to the last one down.
-  if (s.startedAuditd && pidAlive(s.startedAuditd) && !otherLabsUp(l.dir)) process.kill(s.startedAuditd, 'SIGTERM');
+  if (s.startedAuditd && pidAlive(s.startedAuditd) && !otherLabsUp(l.dir)) await stopStartedAuditd(s.startedAuditd);
   for (const f of [s.targetsFile, s.clientKey, `${s.clientKey}.pub`, l.authorizedKeys, l.stateFile]) rmSync(f, { force: true });
   if (s.createdDir) rmSync(l.dir, { recursive: true, force: true });
 }

@@ -71,31 +71,62 @@ export function addExecveRule(key: string): () => void {
   };
 }
 
-/** Current size of the log (the offset to read from later). */
-export function logOffset(log: string): number {
-  return existsSync(log) ? statSync(log).size : 0;
+/** Where the log ended: its inode and size (the place to read from later, across rotations). */
+export interface LogMark { inode: number; offset: number }
+
+export function logOffset(log: string): LogMark {
+  return existsSync(log) ? { inode: statSync(log).ino, offset: statSync(log).size } : { inode: 0, offset: 0 };
 }
 
-/** Text appended to the log since `offset` (rotation: if the file shrank, read it from the start). */
-export function readSince(log: string, offset: number): string {
-  const size = logOffset(log);
-  const from = size < offset ? 0 : offset;
-  const fd = openSync(log, 'r');
+/**
+ * Text appended to the log since `mark`. auditd rotates the log every few minutes while the lab audits
+ * every execve: then the rest of the rotated file holding the mark (`.1`, `.2`, ...), the newer rotated
+ * files and the current log are read, oldest first.
+ */
+export function readSince(log: string, mark: LogMark): string {
+  if (!existsSync(log)) return '';
+  if (statSync(log).ino === mark.inode) return readFrom(log, mark.offset);
+  const rotated: string[] = [];
+  for (let i = 1; existsSync(`${log}.${i}`); i++) {
+    rotated.push(`${log}.${i}`);
+    if (statSync(`${log}.${i}`).ino === mark.inode) break;
+  }
+  const holder = rotated.at(-1);
+  const found = holder !== undefined && statSync(holder).ino === mark.inode;
+  // Oldest first: the rest of the file holding the mark, the newer rotated files whole, then the log.
+  const parts = found ? [readFrom(holder, mark.offset), ...rotated.slice(0, -1).reverse().map((f) => readFrom(f, 0))] : [];
+  return parts.join('') + readFrom(log, 0);
+}
+
+function readFrom(file: string, from: number): string {
+  const fd = openSync(file, 'r');
   try {
-    const buf = Buffer.alloc(size - from);
-    readSync(fd, buf, 0, buf.length, from);
+    const size = statSync(file).size;
+    const buf = Buffer.alloc(Math.max(0, size - from));
+    readSync(fd, buf, 0, buf.length, Math.min(from, size));
     return buf.toString('utf8');
   } finally {
     closeSync(fd);
   }
 }
 
-/** Polls the log until `needle` appears after `offset` (auditd writes asynchronously), or the time is up. */
-export async function waitForLog(log: string, offset: number, needle: string, timeoutMs = 10_000): Promise<string> {
+/**
+ * Polls the log until `needle` appears after `mark` and the event holding it is whole (its PROCTITLE
+ * record, the kernel's last, is written: auditd writes an event's records one line at a time, and a
+ * long argument spans several EXECVE records), or the time is up.
+ */
+export async function waitForLog(log: string, mark: LogMark, needle: string, timeoutMs = 10_000): Promise<string> {
   const until = Date.now() + timeoutMs;
   for (;;) {
-    const text = readSince(log, offset);
-    if (text.includes(needle) || Date.now() > until) return text;
+    const text = readSince(log, mark);
+    if ((text.includes(needle) && eventWhole(text, needle)) || Date.now() > until) return text;
     await new Promise((r) => setTimeout(r, 100));
   }
+}
+
+function eventWhole(text: string, needle: string): boolean {
+  const at = text.indexOf(needle);
+  const line = text.slice(text.lastIndexOf('\n', at) + 1, text.indexOf('\n', at) < 0 ? text.length : text.indexOf('\n', at));
+  const stamp = /msg=audit\(([^)]+)\)/.exec(line)?.[1];
+  return stamp === undefined || text.includes(`type=PROCTITLE msg=audit(${stamp})`);
 }

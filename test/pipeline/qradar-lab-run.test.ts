@@ -46,6 +46,9 @@ const forwarding: NonNullable<RunPipelineOptions['makeBackend']> = ({ config, ru
   const sent = new Set<NormalizedEvent>();
   const backend: TelemetryBackend & { forwarded: () => number } = {
     name: 'qradar',
+    // The collector holds an audit event until it is whole, as the local back-end does: no result is
+    // settled before that hold has passed, or an optional signal (the .pfx created) could be judged early.
+    ...(source.holdMs ? { holdMs: source.holdMs } : {}),
     forwarded: () => sent.size,
     async fetchEvents(req) {
       if (!reader.isConnected()) await reader.connect();

@@ -48,7 +48,9 @@ describe('run: live local collection (real auditd, this machine as the target)',
       // auditd flushes asynchronously: poll as the verdict loop does.
       for (let i = 0; i < 20; i++) {
         events = await backend.fetchEvents({ window, targets: [localTarget] });
-        if (events.ok && events.events.filter((e) => e.payload.includes('EXECVE') && String(e.properties.cmdline ?? '').includes(o.marker)).length >= 2) break;
+        // Exactly what is asserted below: both openssl runs, with the marker.
+        const seen = events.ok ? events.events.filter((e) => String(e.properties.cmdline ?? '').includes(o.marker) && /openssl/.test(String(e.properties.exe ?? ''))).map((e) => String(e.properties.cmdline)) : [];
+        if (seen.some((c) => c.startsWith('openssl req -x509')) && seen.some((c) => c.startsWith('openssl pkcs12 -export'))) break;
         await new Promise((r) => setTimeout(r, 250));
       }
       expect(events.ok, JSON.stringify(events)).to.equal(true);

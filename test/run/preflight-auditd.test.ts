@@ -29,26 +29,39 @@ describe('run: auditd preflight against the real daemon (stopped, stale, started
 
   for (const how of ['clean', 'kill'] as const) {
     it(`auditd ${how === 'clean' ? 'stopped cleanly' : 'SIGKILLed (the kernel still names its pid)'}: reported down; --setup-sensors starts it and records arrive`, async () => {
-      await ensureAuditd();
-      const pid = await stopAuditd(how);
-      expect(pid, 'an auditd was running to stop').to.be.greaterThan(0);
-      if (how === 'kill') expect(kernelAuditPid(), 'the kernel keeps the dead daemon registered').to.equal(pid);
-      else expect(kernelAuditPid()).to.equal(0);
-
       const key = `ath-pre-${randomBytes(3).toString('hex')}`;
-      const down = await runPreflight(exec, localTarget, { key });
-      const s = auditdSensor(down.preflight);
-      expect(s.ok).to.equal(false);
-      expect(s.detail).to.match(how === 'kill' ? new RegExp(`still names pid ${pid}, a daemon that ended without deregistering`) : /^auditd is not running: no auditd telemetry will arrive$/);
-      expect(s.fix).to.match(/--setup-sensors/);
-      expect(down.preflight.ok).to.equal(false);
-      await down.teardown();
+      // The kernel drops a dead daemon's registration at the first record it fails to deliver (any
+      // process's, on a shared machine): a round where that happened before the preflight read it proves
+      // nothing about the stale state, so it is tried again (3 rounds at most).
+      let proven = false;
+      for (let round = 0; round < 3 && !proven; round++) {
+        await ensureAuditd();
+        const pid = await stopAuditd(how);
+        expect(pid, 'an auditd was running to stop').to.be.greaterThan(0);
+        if (how === 'kill' && kernelAuditPid() !== pid) continue;
+        if (how === 'clean') expect(kernelAuditPid()).to.equal(0);
+        const down = await runPreflight(exec, localTarget, { key });
+        try {
+          if (how === 'kill' && kernelAuditPid() !== pid) continue;
+          const s = auditdSensor(down.preflight);
+          expect(s.ok).to.equal(false);
+          expect(s.detail).to.match(how === 'kill' ? new RegExp(`still names pid ${pid}, a daemon that ended without deregistering`) : /^auditd is not running: no auditd telemetry will arrive$/);
+          expect(s.fix).to.match(/--setup-sensors/);
+          expect(down.preflight.ok).to.equal(false);
+          proven = true;
+        } finally {
+          await down.teardown();
+        }
+      }
+      expect(proven, 'the kernel kept the dead daemon registered through the preflight in one of 3 rounds').to.equal(true);
 
       const up = await runPreflight(exec, localTarget, { key, setupSensors: true });
       try {
         const started = auditdSensor(up.preflight);
         expect(started.ok, started.detail).to.equal(true);
-        expect(started.detail).to.equal(`auditd is running (started by --setup-sensors${how === 'kill' ? ' after a stale registration' : ''}, left running)`);
+        // After a kill the kernel may have dropped the dead registration by now (a failed delivery).
+        if (how === 'kill') expect(started.detail).to.match(/^auditd is running \(started by --setup-sensors( after a stale registration)?, left running\)$/);
+        else expect(started.detail).to.equal('auditd is running (started by --setup-sensors, left running)');
         expect(up.preflight.sensors.find((x) => x.name === 'auditd-execve-rule')!.ok).to.equal(true);
         // Records really reach the log again: an execve under the temporary rule, found by its marker.
         const log = await ensureAuditd();
