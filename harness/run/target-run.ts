@@ -211,11 +211,11 @@ export function clockSkew(b: SkewBounds): number {
 }
 
 // Readings on the now-open session (a round trip without the login) narrow the bounds: each holds the
-// true skew, so their intersection does. Taken only when the first reading does not already prove the
-// clocks within 500 ms of each other.
+// true skew, so their intersection does. Taken when the first reading proves a skew (to correct it as
+// closely as can be proven) or is too wide to tell (a slow login, PowerShell's start-up): up to two more.
 export async function measureSkew(exec: Pick<Executor, 'exec'>, first: SkewBounds, command = DATE_MS): Promise<number> {
   let b = first;
-  for (let i = 0; i < 2 && clockSkew(b) !== 0; i++) {
+  for (let i = 0; i < 2 && (clockSkew(b) !== 0 || b.hi - b.lo > 1000); i++) {
     const t0 = Date.now();
     const r = await exec.exec(command, { timeoutMs: 30_000 });
     const next = r.exitCode === 0 ? skewBounds(r.stdout.trim(), t0, Date.now()) : undefined;

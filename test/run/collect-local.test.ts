@@ -414,6 +414,12 @@ describe('run: a target clock off from the harness\'s (real files, local executo
     calls = 0;
     expect(await measureSkew(target, { lo: -100, hi: 100 }), 'synchronised: no further reading').to.equal(0);
     expect(calls).to.equal(0);
+    // A first reading too wide to tell (a 3 s login round trip around a clock 60 s ahead would not be,
+    // but one around 0.8 s ahead is): more readings find the skew the wide range hid.
+    calls = 0;
+    const near = { exec: async () => { calls++; await new Promise((r) => setTimeout(r, 30)); return { exitCode: 0, stdout: `${Date.now() + 800}\n`, stderr: '' }; } } as unknown as Parameters<typeof measureSkew>[0];
+    expect(await measureSkew(near, { lo: -2200, hi: 800 })).to.be.within(700, 800);
+    expect(calls).to.equal(2);
   });
 
   it('windowsClockSkew: PowerShell\'s epoch ms, through powershell.exe from cmd, directly from a PowerShell shell', async () => {
