@@ -185,10 +185,15 @@ const PS_MS = '[DateTimeOffset]::UtcNow.ToUnixTimeMilliseconds()';
 // clock behind by more than the fetch slack hid the target's events from the wevtutil time filter.
 export async function windowsClockSkew(exec: Executor, target: Target): Promise<number | undefined> {
   const cmd = target.shell === 'powershell' ? PS_MS : `powershell.exe -NoProfile -NonInteractive -Command "${PS_MS}"`;
-  const t0 = Date.now();
-  const r = await exec.exec(cmd, { timeoutMs: 30_000 });
-  const first = r.exitCode === 0 ? skewBounds(r.stdout.trim(), t0, Date.now()) : undefined;
+  const first = await readClock(exec, cmd);
   return first ? measureSkew(exec, first, cmd) : undefined;
+}
+
+// One reading of the target's clock by `command` (it prints epoch milliseconds).
+async function readClock(exec: Pick<Executor, 'exec'>, command: string): Promise<SkewBounds | undefined> {
+  const t0 = Date.now();
+  const r = await exec.exec(command, { timeoutMs: 30_000 });
+  return r.exitCode === 0 ? skewBounds(r.stdout.trim(), t0, Date.now()) : undefined;
 }
 
 /** What one reading of the target's clock proves: target minus harness clock lies in [lo, hi]. */
@@ -216,9 +221,7 @@ export function clockSkew(b: SkewBounds): number {
 export async function measureSkew(exec: Pick<Executor, 'exec'>, first: SkewBounds, command = DATE_MS): Promise<number> {
   let b = first;
   for (let i = 0; i < 2 && (clockSkew(b) !== 0 || b.hi - b.lo > 1000); i++) {
-    const t0 = Date.now();
-    const r = await exec.exec(command, { timeoutMs: 30_000 });
-    const next = r.exitCode === 0 ? skewBounds(r.stdout.trim(), t0, Date.now()) : undefined;
+    const next = await readClock(exec, command);
     if (!next) break;
     const both = { lo: Math.max(b.lo, next.lo), hi: Math.min(b.hi, next.hi) };
     // Disjoint: the clock was stepped between the readings; the newer one is what holds now.

@@ -2,7 +2,8 @@
 // read what the kernel logged after a byte offset. Only what the helper added is removed afterwards.
 import { execFileSync } from 'node:child_process';
 import { auditdPid, ensureAuditd as ensureAuditDaemon } from '../../harness/lab/audit.js';
-import { existsSync, readFileSync, statSync, openSync, readSync, closeSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { parseReadSince, readSinceCommand, type AuditOffset } from '../../harness/run/audit-offset.js';
 import { hasCommand, isRoot } from './env.js';
 
 /** Why live audit tests cannot run here, or null if they can. */
@@ -72,41 +73,23 @@ export function addExecveRule(key: string): () => void {
 }
 
 /** Where the log ended: its inode and size (the place to read from later, across rotations). */
-export interface LogMark { inode: number; offset: number }
+export type LogMark = AuditOffset;
 
 export function logOffset(log: string): LogMark {
-  return existsSync(log) ? { inode: statSync(log).ino, offset: statSync(log).size } : { inode: 0, offset: 0 };
+  const st = existsSync(log) ? statSync(log) : undefined;
+  return { file: log, inode: st?.ino ?? 0, offset: st?.size ?? 0, at: Date.now() };
 }
 
 /**
- * Text appended to the log since `mark`. auditd rotates the log every few minutes while the lab audits
- * every execve: then the rest of the rotated file holding the mark (`.1`, `.2`, ...), the newer rotated
- * files and the current log are read, oldest first.
+ * Text appended to the log since `mark`, by the product's own rotation-aware read (auditd rotates the log
+ * every few minutes while the lab audits every execve). A read that fails (a rotation during it) is empty:
+ * the caller polls again.
  */
 export function readSince(log: string, mark: LogMark): string {
-  if (!existsSync(log)) return '';
-  if (statSync(log).ino === mark.inode) return readFrom(log, mark.offset);
-  const rotated: string[] = [];
-  for (let i = 1; existsSync(`${log}.${i}`); i++) {
-    rotated.push(`${log}.${i}`);
-    if (statSync(`${log}.${i}`).ino === mark.inode) break;
-  }
-  const holder = rotated.at(-1);
-  const found = holder !== undefined && statSync(holder).ino === mark.inode;
-  // Oldest first: the rest of the file holding the mark, the newer rotated files whole, then the log.
-  const parts = found ? [readFrom(holder, mark.offset), ...rotated.slice(0, -1).reverse().map((f) => readFrom(f, 0))] : [];
-  return parts.join('') + readFrom(log, 0);
-}
-
-function readFrom(file: string, from: number): string {
-  const fd = openSync(file, 'r');
   try {
-    const size = statSync(file).size;
-    const buf = Buffer.alloc(Math.max(0, size - from));
-    readSync(fd, buf, 0, buf.length, Math.min(from, size));
-    return buf.toString('utf8');
-  } finally {
-    closeSync(fd);
+    return parseReadSince(execFileSync('sh', ['-c', readSinceCommand({ sudo: false }, { ...mark, file: log })], { encoding: 'utf8', maxBuffer: 1 << 30, stdio: ['ignore', 'pipe', 'ignore'] }), log).text;
+  } catch {
+    return '';
   }
 }
 

@@ -11,7 +11,6 @@
 export class AuditRecord {
   private _fields?: Map<string, string>;
   private _quoted?: Set<string>;
-  private _enriched?: Map<string, string>;
   private _key?: string;
   // Where the body ends: the enriched tail's \x1d, or the end of the line; -1 until first needed.
   private bodyEnd = -1;
@@ -84,14 +83,6 @@ export class AuditRecord {
   get quoted(): Set<string> {
     void this.fields;
     return this._quoted!;
-  }
-
-  /** The enriched tail's fields (upper-case names), if the log is format=enriched. */
-  get enriched(): Map<string, string> | undefined {
-    const tail = this.tail;
-    if (tail === undefined) return undefined;
-    if (!this._enriched) tokenize(tail, (this._enriched = new Map()), new Set());
-    return this._enriched;
   }
 
   /** One field's value as written (quotes removed); sets lastQuoted. A direct scan, no full tokenizing. */

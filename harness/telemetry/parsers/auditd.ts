@@ -1,6 +1,7 @@
 // Linux audit parser: audit records grouped into events by (node, time, serial). Records of one event may
-// interleave with others, so groups stay open until their EOE or PROCTITLE record (the kernel's last two of
-// a syscall event), a `----` separator (ausearch), a time gap, a cap on open groups, or the end of input. Bad lines are skipped with a located warning.
+// interleave with others, so groups stay open until their EOE or PROCTITLE record (the kernel's last two
+// of a syscall event), a `----` separator (ausearch), a time gap, a cap on open groups, or the end of
+// input. Bad lines are skipped with a located warning.
 import type { ParseWarning } from '../../model/event.js';
 import { parseAuditRecord, type AuditRecord } from './audit-record.js';
 import { buildAuditEvent, type AuditEvent } from './audit-event.js';
@@ -121,23 +122,14 @@ export class AuditGrouper {
       this.open.set(key, g);
       this.queue.push(g);
     }
-    if (rec.type === 'EOE') {
-      this.open.delete(key);
-      return this.emit(g, out);
-    }
-    g.records.push(rec);
-    // The kernel ends a syscall event with PROCTITLE (then EOE, which auditd does not log): the event is
-    // complete, so it is not kept open (and alive) until 256 newer events evict it. ausearch -i prints an
-    // event's records in reverse, PROCTITLE first: there the `----` separators end events instead.
-    if (rec.type === 'PROCTITLE' && !rec.interpreted) {
-      this.open.delete(key);
-      return this.emit(g, out);
-    }
-    if (g.records.length === 1 && STANDALONE.test(rec.type)) {
-      this.open.delete(key);
-      return this.emit(g, out);
-    }
-    return out;
+    if (rec.type !== 'EOE') g.records.push(rec);
+    // Complete: at EOE; at PROCTITLE, the kernel's last record of a syscall event before the EOE that
+    // auditd does not log (so it is not kept open, and alive, until 256 newer events evict it; ausearch -i
+    // prints PROCTITLE first, and its `----` separators end events instead); a userspace message at once.
+    const complete = rec.type === 'EOE' || (rec.type === 'PROCTITLE' && !rec.interpreted) || (g.records.length === 1 && STANDALONE.test(rec.type));
+    if (!complete) return out;
+    this.open.delete(key);
+    return this.emit(g, out);
   }
 
   end(): AuditEvent[] {
